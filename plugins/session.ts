@@ -1,0 +1,42 @@
+import fp from 'fastify-plugin'
+import cookie from '@fastify/cookie'
+import session, { type FastifySessionOptions } from '@fastify/session'
+import type { SessionStore } from '../src/sessions/store.js'
+import { MemorySessionStore } from '../src/sessions/memory-store.js'
+import { SessionStoreAdapter } from '../src/sessions/fastify-adapter.js'
+import type { SessionData } from '../src/sessions/types.js'
+
+declare module 'fastify' {
+  interface FastifyInstance { sessionStore: SessionStore }
+  // The session holds our typed keys only.
+  interface Session extends SessionData {}
+}
+
+export default fp(async (app) => {
+  const settings = app.config.session
+  if (settings.store !== 'memory') {
+    throw new TypeError(`SESSION_STORE=${settings.store} is not available in this build`)
+  }
+  const store: SessionStore = new MemorySessionStore({ maxEntries: settings.maxEntries })
+  app.decorate('sessionStore', store)
+  app.addHook('onClose', async () => store.close())
+
+  await app.register(cookie)
+  await app.register(session, {
+    secret: [...settings.secrets],
+    cookieName: settings.cookieName,
+    // The adapter hands back our SessionData; @fastify/session rebuilds its Session around it.
+    store: new SessionStoreAdapter(store, settings.idleTimeoutSeconds) as unknown as FastifySessionOptions['store'],
+    // No session until a login starts, and no rewrite unless the session changed:
+    // the idle timer slides in the store, not through a new cookie per response.
+    saveUninitialized: false,
+    rolling: false,
+    cookie: {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: settings.secureCookie
+      // No maxAge: a browser-session cookie; the store enforces idle and absolute lifetimes.
+    }
+  })
+}, { name: 'session', dependencies: ['config'] })

@@ -1,0 +1,40 @@
+import type { FastifyPluginAsync } from 'fastify'
+import formbody from '@fastify/formbody'
+import { GatewayError } from '../src/errors.js'
+import { errorSchema } from '../src/schemas.js'
+
+interface LogoutBody { logout_token?: string }
+
+/** OpenID Connect Back-Channel Logout 1.0: the provider tells us a user's session ended. */
+const backchannelLogout: FastifyPluginAsync = async (app) => {
+  // Encapsulated: only this route parses form bodies.
+  await app.register(formbody, { bodyLimit: 16 * 1024 })
+
+  app.post<{ Body: LogoutBody }>('/backchannel-logout', {
+    schema: {
+      body: {
+        type: 'object',
+        required: ['logout_token'],
+        properties: { logout_token: { type: 'string', minLength: 1, maxLength: 8192 } }
+      },
+      response: { 200: { type: 'null' }, '4xx': errorSchema, '5xx': errorSchema }
+    }
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    const token = request.body.logout_token
+    if (token === undefined) throw new GatewayError('invalid_request', 'logout_token is required')
+    const claims = await app.oidc.verifyLogoutToken(token)
+    // A captured logout token replayed later must not end a newer session of the same sid.
+    const ttl = Math.max(60, claims.exp - Math.floor(Date.now() / 1000) + 300)
+    if (!await app.sessionStore.remember(`logout-jti:${claims.jti}`, ttl)) {
+      throw new GatewayError('logout_token_invalid', 'This logout token was already used', 400)
+    }
+    const ended = claims.sid !== undefined
+      ? await app.sessionStore.destroyBySid(claims.sid)
+      : await app.sessionStore.destroyBySub(claims.sub as string)
+    request.log.info({ sessionsEnded: ended, by: claims.sid !== undefined ? 'sid' : 'sub' }, 'back-channel logout')
+    return reply.code(200).send()
+  })
+}
+
+export default backchannelLogout

@@ -1,0 +1,28 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { healthSchema } from '../src/schemas.js'
+
+const STORE_PING_TIMEOUT_MS = 1000
+
+const health: FastifyPluginAsync = async (app) => {
+  app.get('/healthz', { schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }))
+
+  app.get('/readyz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (request, reply) => {
+    const provider = app.oidc.ready ? 'ok' : 'discovering'
+    const sessionStore = await pingWithin(() => app.sessionStore.ping(), STORE_PING_TIMEOUT_MS)
+    const ready = provider === 'ok' && sessionStore === 'ok'
+    reply.header('cache-control', 'no-store')
+    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not_ready', checks: { provider, sessionStore } })
+  })
+}
+
+async function pingWithin (ping: () => Promise<void>, timeoutMs: number): Promise<string> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<string>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs) })
+  try {
+    return await Promise.race([ping().then(() => 'ok', () => 'unavailable'), timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+export default health

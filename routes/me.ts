@@ -1,0 +1,29 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { toProfile } from '../src/claims/profile.js'
+import { errorSchema, profileSchema } from '../src/schemas.js'
+import type { SessionUser } from '../src/sessions/types.js'
+
+const me: FastifyPluginAsync = async (app) => {
+  const { claims, oidc, session: sessionSettings } = app.config
+  const profileOptions = { claimsNamespace: claims.namespace, eidConnections: oidc.eidConnections }
+
+  /** When the session ends if the user does nothing more: the idle timer or the absolute end. */
+  function sessionInfo (user: SessionUser): { sid: string, expiresAt: string, logoutUrl: string } {
+    const idleEnd = Date.now() + sessionSettings.idleTimeoutSeconds * 1000
+    return {
+      sid: user.sid,
+      expiresAt: new Date(Math.min(idleEnd, user.expiresAt)).toISOString(),
+      logoutUrl: `/logout?sid=${encodeURIComponent(user.sid)}`
+    }
+  }
+
+  app.get('/me', {
+    schema: { response: { 200: profileSchema, '4xx': errorSchema, '5xx': errorSchema } }
+  }, async (request, reply) => {
+    const user = request.requireUser()
+    reply.header('cache-control', 'no-store')
+    return { ...toProfile(user.claims, { ...profileOptions, eid: user.eid }), session: sessionInfo(user) }
+  })
+}
+
+export default me

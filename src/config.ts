@@ -1,0 +1,260 @@
+import { randomBytes } from 'node:crypto'
+import { ConfigError } from './errors.js'
+
+export type Env = Readonly<Record<string, string | undefined>>
+
+export interface OidcConfig {
+  /** Unset until the embedded development provider has started (see `withIssuer`). */
+  readonly issuer: URL | undefined
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly scope: string
+  readonly audience: string | undefined
+  readonly acrValues: string | undefined
+  readonly eidConnections: Readonly<Record<string, string>>
+  readonly redirectUri: string
+  readonly postLogoutRedirectUri: string
+  readonly backchannelLogoutUri: string
+  readonly httpTimeoutSeconds: number
+}
+
+export interface SessionConfig {
+  /** The first signs; all verify (rotation). */
+  readonly secrets: readonly string[]
+  readonly secretGenerated: boolean
+  readonly store: 'memory' | 'redis'
+  readonly redisUrl: URL
+  readonly idleTimeoutSeconds: number
+  readonly maxAgeSeconds: number
+  readonly maxEntries: number
+  readonly cookieName: string
+  readonly secureCookie: boolean
+}
+
+export interface Config {
+  readonly production: boolean
+  readonly port: number
+  readonly host: string
+  readonly baseUrl: URL
+  readonly oidc: OidcConfig
+  /** Present when no OIDC_ISSUER is set: the embedded development provider runs on this port. */
+  readonly devIdp: { readonly port: number } | undefined
+  readonly claims: { readonly namespace: string | undefined }
+  readonly session: SessionConfig
+  readonly logLevel: string
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const EID_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/
+const DEV_CLIENT_ID = 'bff-dev'
+/** The namespace the embedded provider's stand-in for the Auth0 Action uses. */
+export const DEV_CLAIMS_NAMESPACE = 'https://example.com'
+
+/**
+ * Parses the contract's environment variables into a frozen, typed Config.
+ * Throws a ConfigError naming the first bad variable; never echoes a secret.
+ */
+export function loadConfig (env: Env): Config {
+  const production = env.NODE_ENV === 'production'
+  const port = readPort(env, 'PORT', 3000)
+  const host = readString(env, 'HOST') ?? '127.0.0.1'
+  const baseUrl = readBaseUrl(env, port, production)
+  const issuer = readIssuer(env)
+  if (issuer === undefined && production) {
+    throw new ConfigError('OIDC_ISSUER is required when NODE_ENV=production: the embedded development provider never runs in production')
+  }
+  const session = readSessionConfig(env, baseUrl, production)
+  const config: Config = {
+    production,
+    port,
+    host,
+    baseUrl,
+    oidc: {
+      issuer,
+      clientId: issuer === undefined ? DEV_CLIENT_ID : requireString(env, 'OIDC_CLIENT_ID'),
+      clientSecret: issuer === undefined ? randomBytes(24).toString('base64url') : requireString(env, 'OIDC_CLIENT_SECRET'),
+      scope: readString(env, 'OIDC_SCOPE') ?? 'openid profile email offline_access',
+      audience: readString(env, 'OIDC_AUDIENCE'),
+      acrValues: readString(env, 'OIDC_ACR_VALUES'),
+      eidConnections: readEidConnections(env),
+      redirectUri: new URL('/callback', baseUrl).href,
+      postLogoutRedirectUri: new URL('/', baseUrl).href,
+      backchannelLogoutUri: new URL('/backchannel-logout', baseUrl).href,
+      httpTimeoutSeconds: readSeconds(env, 'OIDC_HTTP_TIMEOUT', 10)
+    },
+    devIdp: issuer === undefined ? { port: readPort(env, 'DEV_IDP_PORT', port === 0 ? 0 : port + 1) } : undefined,
+    claims: { namespace: readNamespace(env) ?? (issuer === undefined ? DEV_CLAIMS_NAMESPACE : undefined) },
+    session,
+    logLevel: readLogLevel(env)
+  }
+  if (!config.oidc.scope.split(' ').includes('openid')) {
+    throw new ConfigError('OIDC_SCOPE must include openid')
+  }
+  return deepFreeze(config)
+}
+
+/** The config once the embedded provider listens: its issuer and the client it registered. */
+export function withIssuer (config: Config, issuer: URL): Config {
+  return deepFreeze({ ...config, oidc: { ...config.oidc, issuer } })
+}
+
+export function isLoopbackHost (hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname)
+}
+
+function readSessionConfig (env: Env, baseUrl: URL, production: boolean): SessionConfig {
+  const rawSecret = readString(env, 'SESSION_SECRET')
+  if (rawSecret === undefined && production) {
+    throw new ConfigError('SESSION_SECRET is required when NODE_ENV=production (at least 32 characters)')
+  }
+  const secrets = rawSecret === undefined
+    ? [randomBytes(32).toString('base64url')]
+    : rawSecret.split(',').map((s) => s.trim())
+  if (secrets.some((s) => s.length < 32)) {
+    throw new ConfigError('SESSION_SECRET must be at least 32 characters (each one, when a comma-separated list)')
+  }
+  const store = readString(env, 'SESSION_STORE') ?? 'memory'
+  if (store !== 'memory' && store !== 'redis') {
+    throw new ConfigError('SESSION_STORE must be memory or redis')
+  }
+  const idleTimeoutSeconds = readSeconds(env, 'SESSION_IDLE_TIMEOUT', 1800)
+  const maxAgeSeconds = readSeconds(env, 'SESSION_MAX_AGE', 28800)
+  if (idleTimeoutSeconds > maxAgeSeconds) {
+    throw new ConfigError('SESSION_IDLE_TIMEOUT must not be longer than SESSION_MAX_AGE')
+  }
+  const secureCookie = baseUrl.protocol === 'https:'
+  return {
+    secrets,
+    secretGenerated: rawSecret === undefined,
+    store,
+    redisUrl: readRedisUrl(env),
+    idleTimeoutSeconds,
+    maxAgeSeconds,
+    maxEntries: readSeconds(env, 'SESSION_MAX_ENTRIES', 100_000, 'a positive whole number'),
+    cookieName: secureCookie ? '__Host-bff' : 'bff',
+    secureCookie
+  }
+}
+
+function readString (env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim()
+  return raw === undefined || raw === '' ? undefined : raw
+}
+
+function requireString (env: Env, name: string): string {
+  const value = readString(env, name)
+  if (value === undefined) throw new ConfigError(`${name} is required when OIDC_ISSUER is set`)
+  return value
+}
+
+function readSeconds (env: Env, name: string, fallback: number, what = 'a positive whole number of seconds'): number {
+  const raw = readString(env, name)
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value <= 0) {
+    throw new ConfigError(`${name} must be ${what}`)
+  }
+  return value
+}
+
+function readPort (env: Env, name: string, fallback: number): number {
+  const raw = readString(env, name)
+  if (raw === undefined) return fallback
+  const value = Number(raw)
+  if (!/^\d+$/.test(raw) || value > 65535) {
+    throw new ConfigError(`${name} must be a port number from 0 to 65535`)
+  }
+  return value
+}
+
+function readUrl (env: Env, name: string): URL | undefined {
+  const raw = readString(env, name)
+  if (raw === undefined) return undefined
+  try {
+    return new URL(raw)
+  } catch {
+    throw new ConfigError(`${name} must be an absolute URL`)
+  }
+}
+
+function readBaseUrl (env: Env, port: number, production: boolean): URL {
+  const url = readUrl(env, 'BASE_URL') ?? new URL(`http://localhost:${port}`)
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new ConfigError('BASE_URL must be an http or https URL')
+  }
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError('BASE_URL must be an origin only, such as https://app.example.com (no path, query or credentials)')
+  }
+  if (production && url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
+    throw new ConfigError('BASE_URL must use https when NODE_ENV=production (plain http only for loopback hosts)')
+  }
+  return url
+}
+
+function readIssuer (env: Env): URL | undefined {
+  const url = readUrl(env, 'OIDC_ISSUER')
+  if (url === undefined) return undefined
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new ConfigError('OIDC_ISSUER must use https (plain http only for loopback hosts)')
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new ConfigError('OIDC_ISSUER must not have a query or fragment')
+  }
+  return url
+}
+
+function readRedisUrl (env: Env): URL {
+  const url = readUrl(env, 'REDIS_URL') ?? new URL('redis://127.0.0.1:6379')
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') {
+    throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL')
+  }
+  return url
+}
+
+function readNamespace (env: Env): string | undefined {
+  const raw = readString(env, 'CLAIMS_NAMESPACE')
+  if (raw === undefined) return undefined
+  if (/\s/.test(raw)) throw new ConfigError('CLAIMS_NAMESPACE must not contain spaces')
+  return raw.replace(/\/+$/, '')
+}
+
+function readEidConnections (env: Env): Record<string, string> {
+  const raw = readString(env, 'EID_CONNECTIONS')
+  if (raw === undefined) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw new ConfigError('EID_CONNECTIONS must be a JSON object such as {"itsme":"criipto-itsme"}')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('EID_CONNECTIONS must be a JSON object such as {"itsme":"criipto-itsme"}')
+  }
+  const connections: Record<string, string> = {}
+  for (const [name, connection] of Object.entries(parsed)) {
+    if (!EID_NAME.test(name)) {
+      throw new ConfigError('EID_CONNECTIONS keys must be short lower-case eID names (a-z, 0-9, - and _)')
+    }
+    if (typeof connection !== 'string' || connection.trim() === '') {
+      throw new ConfigError('EID_CONNECTIONS values must be non-empty Auth0 connection names')
+    }
+    connections[name] = connection.trim()
+  }
+  return connections
+}
+
+function readLogLevel (env: Env): string {
+  const level = readString(env, 'LOG_LEVEL') ?? 'info'
+  if (!LOG_LEVELS.includes(level)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`)
+  }
+  return level
+}
+
+function deepFreeze<T> (value: T): T {
+  if (typeof value === 'object' && value !== null && !(value instanceof URL) && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child)
+    Object.freeze(value)
+  }
+  return value
+}

@@ -1,0 +1,37 @@
+/** Stable, public error codes: clients may branch on them, so never rename one. */
+export type ErrorCode =
+  | 'invalid_request'
+  | 'invalid_state'
+  | 'invalid_grant'
+  | 'id_token_invalid'
+  | 'access_denied'
+  | 'login_failed'
+  | 'unauthenticated'
+  | 'invalid_sid'
+  | 'logout_token_invalid'
+  | 'not_found'
+  | 'provider_error'
+  | 'provider_unavailable'
+  | 'provider_timeout'
+  | 'session_store_unavailable'
+  | 'internal_error'
+
+export class GatewayError extends Error {
+  readonly code: ErrorCode
+  readonly statusCode: number
+
+  constructor (code: ErrorCode, message: string, statusCode = 400, options?: ErrorOptions) {
+    super(message, options)
+    this.name = 'GatewayError'
+    this.code = code
+    this.statusCode = statusCode
+  }
+}
+
+/** Thrown by loadConfig: its message starts with the variable's name and never holds a secret. */
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}

@@ -1,0 +1,172 @@
+import * as client from 'openid-client'
+import type { OidcConfig } from '../config.js'
+import { GatewayError } from '../errors.js'
+import type { LoginTransaction, TokenSet } from '../sessions/types.js'
+import { toLoginError } from './errors.js'
+import { retryWithBackoff } from './retry.js'
+import { allowedAlgorithms, createKeySet, verifyIdToken, verifyLogoutToken, type IdTokenClaims, type LogoutClaims, type TokenVerifier } from './tokens.js'
+
+export interface OidcLogger {
+  info (obj: object, msg: string): void
+  warn (obj: object, msg: string): void
+}
+
+export interface LoginResult {
+  readonly tokens: TokenSet
+  readonly claims: IdTokenClaims
+}
+
+interface Provider {
+  readonly configuration: client.Configuration
+  readonly verifier: TokenVerifier
+}
+
+export interface OidcClient {
+  /** True once discovery succeeded. */
+  readonly ready: boolean
+  /** Resolves after discovery; rejects only when the client is closed first. */
+  whenReady (): Promise<void>
+  startLogin (options: { returnTo: string, eid: string | undefined }): Promise<{ url: URL, transaction: LoginTransaction }>
+  finishLogin (callbackQuery: string, transaction: LoginTransaction): Promise<LoginResult>
+  /** The provider's end-session URL for this ID token, or undefined when it has none. */
+  endSessionUrl (idToken: string): URL | undefined
+  /** Best effort: a failure is logged, never thrown, because logout must still succeed locally. */
+  revokeRefreshToken (refreshToken: string): Promise<void>
+  verifyLogoutToken (logoutToken: string): Promise<LogoutClaims>
+  close (): void
+}
+
+/**
+ * The gateway's relying party: discovery once at start (retried with backoff
+ * until the provider answers), then code flow with PKCE, state and nonce.
+ */
+export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcClient {
+  const issuer = settings.issuer
+  if (issuer === undefined) throw new TypeError('createOidcClient needs an issuer')
+  const closing = new AbortController()
+  let provider: Provider | undefined
+
+  const discovered = retryWithBackoff(() => discover(issuer, settings), {
+    initialDelayMs: 250,
+    maxDelayMs: 30_000,
+    signal: closing.signal,
+    onFailure: (attempt, delayMs) => log.warn({ attempt, retryInMs: delayMs, issuer: issuer.href }, 'provider discovery failed; retrying')
+  }).then((found) => {
+    provider = found
+    log.info({ issuer: issuer.href }, 'provider metadata loaded')
+  })
+  // Nobody may be awaiting yet; a rejection here only means the client was closed.
+  discovered.catch(() => {})
+
+  function current (): Provider {
+    if (provider === undefined) {
+      throw new GatewayError('provider_unavailable', 'The identity provider is not reachable yet; try again shortly', 503)
+    }
+    return provider
+  }
+
+  return {
+    get ready () { return provider !== undefined },
+    whenReady: () => discovered,
+
+    async startLogin ({ returnTo, eid }) {
+      const { configuration } = current()
+      const codeVerifier = client.randomPKCECodeVerifier()
+      const transaction: LoginTransaction = {
+        state: client.randomState(),
+        nonce: client.randomNonce(),
+        codeVerifier,
+        returnTo,
+        eid,
+        createdAt: Date.now()
+      }
+      const parameters: Record<string, string> = {
+        redirect_uri: settings.redirectUri,
+        response_type: 'code',
+        scope: settings.scope,
+        state: transaction.state,
+        nonce: transaction.nonce,
+        code_challenge: await client.calculatePKCECodeChallenge(codeVerifier),
+        code_challenge_method: 'S256'
+      }
+      if (settings.audience !== undefined) parameters.audience = settings.audience
+      if (settings.acrValues !== undefined) parameters.acr_values = settings.acrValues
+      const connection = eid === undefined ? undefined : settings.eidConnections[eid]
+      if (connection !== undefined) parameters.connection = connection
+      return { url: client.buildAuthorizationUrl(configuration, parameters), transaction }
+    },
+
+    async finishLogin (callbackQuery, transaction) {
+      const { configuration, verifier } = current()
+      const callbackUrl = new URL(settings.redirectUri)
+      callbackUrl.search = callbackQuery
+      try {
+        const response = await client.authorizationCodeGrant(configuration, callbackUrl, {
+          pkceCodeVerifier: transaction.codeVerifier,
+          expectedState: transaction.state,
+          expectedNonce: transaction.nonce,
+          idTokenExpected: true
+        })
+        const idToken = response.id_token
+        if (idToken === undefined) throw new GatewayError('id_token_invalid', 'The identity provider returned no ID token', 400)
+        // openid-client checked the claims; the signature is checked here, on its own, with jose.
+        const claims = await verifyIdToken(verifier, idToken, transaction.nonce)
+        const expiresIn = response.expiresIn()
+        return {
+          claims,
+          tokens: {
+            accessToken: response.access_token,
+            idToken,
+            refreshToken: response.refresh_token,
+            accessTokenExpiresAt: expiresIn === undefined ? undefined : Date.now() + expiresIn * 1000,
+            scope: response.scope
+          }
+        }
+      } catch (error) {
+        throw toLoginError(error)
+      }
+    },
+
+    endSessionUrl (idToken) {
+      const { configuration } = current()
+      if (configuration.serverMetadata().end_session_endpoint === undefined) return undefined
+      return client.buildEndSessionUrl(configuration, {
+        id_token_hint: idToken,
+        post_logout_redirect_uri: settings.postLogoutRedirectUri,
+        client_id: settings.clientId
+      })
+    },
+
+    async revokeRefreshToken (refreshToken) {
+      const found = provider
+      if (found?.configuration.serverMetadata().revocation_endpoint === undefined) return
+      try {
+        await client.tokenRevocation(found.configuration, refreshToken, { token_type_hint: 'refresh_token' })
+      } catch (error) {
+        log.warn({ errorName: (error as Error).name }, 'refresh token revocation failed')
+      }
+    },
+
+    verifyLogoutToken: (logoutToken) => verifyLogoutToken(current().verifier, logoutToken),
+
+    close: () => closing.abort(new Error('OIDC client closed'))
+  }
+}
+
+async function discover (issuer: URL, settings: OidcConfig): Promise<Provider> {
+  const options: client.DiscoveryRequestOptions = { timeout: settings.httpTimeoutSeconds }
+  // Plain http is only accepted (by config) for loopback issuers such as the embedded provider.
+  if (issuer.protocol === 'http:') options.execute = [client.allowInsecureRequests]
+  const configuration = await client.discovery(issuer, settings.clientId, undefined, client.ClientSecretPost(settings.clientSecret), options)
+  const metadata = configuration.serverMetadata()
+  if (metadata.jwks_uri === undefined) throw new Error('The provider publishes no jwks_uri')
+  return {
+    configuration,
+    verifier: {
+      issuer: metadata.issuer,
+      clientId: settings.clientId,
+      keys: createKeySet(new URL(metadata.jwks_uri), settings.httpTimeoutSeconds * 1000),
+      algorithms: allowedAlgorithms(metadata.id_token_signing_alg_values_supported)
+    }
+  }
+}

@@ -1,0 +1,102 @@
+import { LRUCache } from 'lru-cache'
+import type { SessionStore } from './store.js'
+import type { SessionData } from './types.js'
+
+export interface MemoryStoreOptions {
+  /** Upper bound on entries; the least recently used session goes first. */
+  readonly maxEntries: number
+}
+
+/** One process's sessions, bounded in count and time (the default store). */
+export class MemorySessionStore implements SessionStore {
+  readonly #sessions: LRUCache<string, SessionData>
+  readonly #bySid = new Map<string, Set<string>>()
+  readonly #bySub = new Map<string, Set<string>>()
+  readonly #seen: LRUCache<string, true>
+
+  constructor (options: MemoryStoreOptions) {
+    this.#sessions = new LRUCache<string, SessionData>({
+      max: options.maxEntries,
+      ttlAutopurge: false,
+      // Reading a session slides its idle timer without rewriting it.
+      updateAgeOnGet: true,
+      allowStale: false,
+      dispose: (data, id) => this.#unindex(id, data)
+    })
+    this.#seen = new LRUCache<string, true>({ max: 10_000, ttlAutopurge: false })
+  }
+
+  async get (id: string): Promise<SessionData | undefined> {
+    return this.#sessions.get(id)
+  }
+
+  async set (id: string, data: SessionData, ttlSeconds: number): Promise<void> {
+    if (ttlSeconds <= 0) {
+      this.#sessions.delete(id)
+      return
+    }
+    this.#sessions.set(id, data, { ttl: ttlSeconds * 1000 })
+    if (data.user !== undefined) {
+      addTo(this.#bySid, data.user.sid, id)
+      addTo(this.#bySub, data.user.sub, id)
+    }
+  }
+
+  async destroy (id: string): Promise<void> {
+    this.#sessions.delete(id)
+  }
+
+  async destroyBySid (sid: string): Promise<number> {
+    return this.#destroyAll(this.#bySid.get(sid))
+  }
+
+  async destroyBySub (sub: string): Promise<number> {
+    return this.#destroyAll(this.#bySub.get(sub))
+  }
+
+  async remember (key: string, ttlSeconds: number): Promise<boolean> {
+    if (this.#seen.has(key)) return false
+    this.#seen.set(key, true, { ttl: ttlSeconds * 1000 })
+    return true
+  }
+
+  async ping (): Promise<void> {}
+
+  async close (): Promise<void> {
+    this.#sessions.clear()
+    this.#seen.clear()
+  }
+
+  /** Entries held now, expired ones included until they are touched. */
+  get size (): number {
+    return this.#sessions.size
+  }
+
+  #destroyAll (ids: Set<string> | undefined): number {
+    if (ids === undefined) return 0
+    let count = 0
+    for (const id of [...ids]) {
+      if (this.#sessions.delete(id)) count++
+    }
+    return count
+  }
+
+  #unindex (id: string, data: SessionData): void {
+    if (data.user === undefined) return
+    removeFrom(this.#bySid, data.user.sid, id)
+    removeFrom(this.#bySub, data.user.sub, id)
+  }
+}
+
+function addTo (index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key)
+  if (ids === undefined) index.set(key, new Set([id]))
+  else ids.add(id)
+}
+
+function removeFrom (index: Map<string, Set<string>>, key: string, id: string): void {
+  const ids = index.get(key)
+  if (ids === undefined) return
+  ids.delete(id)
+  if (ids.size === 0) index.delete(key)
+}

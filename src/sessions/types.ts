@@ -1,0 +1,40 @@
+/** What a login in progress keeps until its callback; single use. */
+export interface LoginTransaction {
+  readonly state: string
+  readonly nonce: string
+  readonly codeVerifier: string
+  readonly returnTo: string
+  readonly eid: string | undefined
+  /** Epoch milliseconds. */
+  readonly createdAt: number
+}
+
+export interface TokenSet {
+  readonly accessToken: string
+  readonly idToken: string
+  readonly refreshToken: string | undefined
+  /** Epoch milliseconds; undefined when the provider did not say. */
+  readonly accessTokenExpiresAt: number | undefined
+  readonly scope: string | undefined
+}
+
+export interface SessionUser {
+  readonly sub: string
+  /** The provider's session id (ID token `sid`) or, without one, a random id of ours. */
+  readonly sid: string
+  readonly eid: string | undefined
+  readonly claims: Readonly<Record<string, unknown>>
+  readonly tokens: TokenSet
+  /** Epoch milliseconds: the absolute end of the session. */
+  readonly expiresAt: number
+}
+
+/**
+ * The session's typed content. Values are replaced, never mutated in place, so a
+ * store that keeps objects in memory cannot be changed behind its back.
+ */
+export interface SessionData {
+  /** Pending logins keyed by state: a few tabs may start a login at once. */
+  logins?: Readonly<Record<string, LoginTransaction>>
+  user?: SessionUser
+}

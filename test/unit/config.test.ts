@@ -1,0 +1,97 @@
+import t from 'tap'
+import { loadConfig, type Env } from '../../src/config.js'
+import { ConfigError } from '../../src/errors.js'
+
+const SECRET = 'a'.repeat(32)
+const AUTH0: Env = {
+  OIDC_ISSUER: 'https://tenant.eu.auth0.com/',
+  OIDC_CLIENT_ID: 'client',
+  OIDC_CLIENT_SECRET: 'shh-very-secret-value'
+}
+
+t.test('defaults follow the contract', async (t) => {
+  const config = loadConfig({})
+  t.equal(config.port, 3000)
+  t.equal(config.host, '127.0.0.1')
+  t.equal(config.baseUrl.href, 'http://localhost:3000/')
+  t.equal(config.oidc.issuer, undefined, 'no issuer: the embedded provider')
+  t.same(config.devIdp, { port: 3001 })
+  t.equal(config.oidc.redirectUri, 'http://localhost:3000/callback')
+  t.equal(config.oidc.scope, 'openid profile email offline_access')
+  t.equal(config.session.store, 'memory')
+  t.equal(config.session.idleTimeoutSeconds, 1800)
+  t.equal(config.session.maxAgeSeconds, 28800)
+  t.equal(config.session.cookieName, 'bff')
+  t.equal(config.session.secureCookie, false)
+  t.equal(config.session.secretGenerated, true)
+  t.equal(config.logLevel, 'info')
+  t.ok(Object.isFrozen(config) && Object.isFrozen(config.oidc), 'frozen')
+})
+
+t.test('an https BASE_URL gives a Secure __Host- cookie', async (t) => {
+  const config = loadConfig({ ...AUTH0, BASE_URL: 'https://app.example.com', SESSION_SECRET: SECRET })
+  t.equal(config.session.cookieName, '__Host-bff')
+  t.equal(config.session.secureCookie, true)
+  t.equal(config.oidc.redirectUri, 'https://app.example.com/callback')
+  t.equal(config.devIdp, undefined)
+})
+
+t.test('a real provider is read from the OIDC variables', async (t) => {
+  const config = loadConfig({
+    ...AUTH0,
+    OIDC_AUDIENCE: 'https://api.example.com',
+    OIDC_ACR_VALUES: 'urn:grn:authn:itsme:advanced',
+    EID_CONNECTIONS: '{"itsme":"criipto-itsme"}',
+    CLAIMS_NAMESPACE: 'https://example.com/',
+    SESSION_SECRET: `${SECRET},${'b'.repeat(40)}`
+  })
+  t.equal(config.oidc.issuer?.href, 'https://tenant.eu.auth0.com/')
+  t.equal(config.oidc.audience, 'https://api.example.com')
+  t.equal(config.oidc.acrValues, 'urn:grn:authn:itsme:advanced')
+  t.same(config.oidc.eidConnections, { itsme: 'criipto-itsme' })
+  t.equal(config.claims.namespace, 'https://example.com', 'trailing slash trimmed')
+  t.equal(config.session.secrets.length, 2, 'a comma-separated secret list')
+})
+
+const bad: Array<[string, Env, RegExp]> = [
+  ['PORT must be a number', { PORT: 'eighty' }, /^PORT must be a port number/],
+  ['PORT must be in range', { PORT: '70000' }, /^PORT must be a port number/],
+  ['BASE_URL must be absolute', { BASE_URL: '/app' }, /^BASE_URL must be an absolute URL/],
+  ['BASE_URL without a scheme is refused', { BASE_URL: 'localhost:3000' }, /^BASE_URL must be an http or https URL/],
+  ['BASE_URL must be http(s)', { BASE_URL: 'ftp://example.com' }, /^BASE_URL must be an http or https URL/],
+  ['BASE_URL must have no path', { BASE_URL: 'https://example.com/app' }, /^BASE_URL must be an origin only/],
+  ['OIDC_ISSUER must be https', { ...AUTH0, OIDC_ISSUER: 'http://tenant.eu.auth0.com/' }, /^OIDC_ISSUER must use https/],
+  ['OIDC_ISSUER must parse', { ...AUTH0, OIDC_ISSUER: 'not a url' }, /^OIDC_ISSUER must be an absolute URL/],
+  ['OIDC_CLIENT_ID comes with OIDC_ISSUER', { OIDC_ISSUER: 'https://tenant.eu.auth0.com/', OIDC_CLIENT_SECRET: 'x' }, /^OIDC_CLIENT_ID is required/],
+  ['OIDC_CLIENT_SECRET comes with OIDC_ISSUER', { OIDC_ISSUER: 'https://tenant.eu.auth0.com/', OIDC_CLIENT_ID: 'x' }, /^OIDC_CLIENT_SECRET is required/],
+  ['OIDC_SCOPE needs openid', { OIDC_SCOPE: 'profile email' }, /^OIDC_SCOPE must include openid/],
+  ['EID_CONNECTIONS must be JSON', { EID_CONNECTIONS: '{itsme:criipto}' }, /^EID_CONNECTIONS must be a JSON object/],
+  ['EID_CONNECTIONS must be an object', { EID_CONNECTIONS: '["itsme"]' }, /^EID_CONNECTIONS must be a JSON object/],
+  ['EID_CONNECTIONS values are names', { EID_CONNECTIONS: '{"itsme":42}' }, /^EID_CONNECTIONS values must be/],
+  ['EID_CONNECTIONS keys are short names', { EID_CONNECTIONS: '{"It Sme!":"x"}' }, /^EID_CONNECTIONS keys must be/],
+  ['SESSION_SECRET must be long', { SESSION_SECRET: 'tooShortSecret' }, /^SESSION_SECRET must be at least 32 characters/],
+  ['each rotated SESSION_SECRET must be long', { SESSION_SECRET: `${SECRET},tooShortSecret` }, /^SESSION_SECRET must be at least 32 characters/],
+  ['SESSION_STORE is memory or redis', { SESSION_STORE: 'postgres' }, /^SESSION_STORE must be memory or redis/],
+  ['REDIS_URL must be redis://', { REDIS_URL: 'http://127.0.0.1:6379' }, /^REDIS_URL must be a redis:\/\//],
+  ['SESSION_IDLE_TIMEOUT must be whole seconds', { SESSION_IDLE_TIMEOUT: '1.5' }, /^SESSION_IDLE_TIMEOUT must be a positive whole number/],
+  ['SESSION_MAX_AGE must be positive', { SESSION_MAX_AGE: '0' }, /^SESSION_MAX_AGE must be a positive whole number/],
+  ['the idle timeout fits in the lifetime', { SESSION_IDLE_TIMEOUT: '600', SESSION_MAX_AGE: '300' }, /^SESSION_IDLE_TIMEOUT must not be longer/],
+  ['LOG_LEVEL must be a pino level', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL must be one of/],
+  ['production needs a real provider', { NODE_ENV: 'production', SESSION_SECRET: SECRET }, /^OIDC_ISSUER is required when NODE_ENV=production/],
+  ['production needs a session secret', { ...AUTH0, NODE_ENV: 'production', BASE_URL: 'https://app.example.com' }, /^SESSION_SECRET is required when NODE_ENV=production/],
+  ['production needs https', { ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: SECRET, BASE_URL: 'http://app.example.com' }, /^BASE_URL must use https/]
+]
+
+for (const [name, env, message] of bad) {
+  t.test(name, async (t) => {
+    const error = (() => { try { loadConfig(env); return undefined } catch (e) { return e } })()
+    t.type(error, ConfigError)
+    t.match((error as Error).message, message)
+    t.notMatch((error as Error).message, /shh-very-secret-value|tooShortSecret/, 'never echoes a secret')
+  })
+}
+
+t.test('plain http is fine for a loopback issuer', async (t) => {
+  const config = loadConfig({ ...AUTH0, OIDC_ISSUER: 'http://127.0.0.1:4000' })
+  t.equal(config.oidc.issuer?.hostname, '127.0.0.1')
+})

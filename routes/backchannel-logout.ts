@@ -9,6 +9,8 @@ interface LogoutBody { logout_token?: string }
 const backchannelLogout: FastifyPluginAsync = async (app) => {
   // Encapsulated: only this route parses form bodies.
   await app.register(formbody, { bodyLimit: 16 * 1024 })
+  // The spec's request is form-encoded; anything else is refused with 415.
+  app.removeContentTypeParser(['application/json', 'text/plain'])
 
   app.post<{ Body: LogoutBody }>('/backchannel-logout', {
     schema: {

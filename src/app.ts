@@ -19,10 +19,9 @@ export async function buildApp ({ config, logStream }: BuildOptions): Promise<Fa
     logger: { ...loggerOptions(config.logLevel), stream: logStream ?? process.stdout },
     trustProxy: false,
     // Query strings and headers stay small; nothing here needs more.
-    maxParamLength: 200,
     bodyLimit: 64 * 1024,
     requestIdHeader: false,
-    routerOptions: { ignoreTrailingSlash: false }
+    routerOptions: { maxParamLength: 200 }
   })
   await app.register(autoload, { dir: join(root, 'plugins'), options: { config } })
   await app.register(autoload, { dir: join(root, 'routes') })

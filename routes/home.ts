@@ -14,11 +14,11 @@ const indexSchema = {
 } as const
 
 /** Where logout lands: a short pointer to the routes a person would try next. */
-const index: FastifyPluginAsync = async (app) => {
+const home: FastifyPluginAsync = async (app) => {
   app.get('/', { schema: { response: { 200: indexSchema } } }, async () => ({
     service: 'eid-bff-gateway',
     links: { login: '/login?returnTo=/me', me: '/me', health: '/healthz' }
   }))
 }
 
-export default index
+export default home

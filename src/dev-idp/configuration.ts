@@ -1,0 +1,110 @@
+import type { Configuration, KoaContextWithOIDC } from 'oidc-provider'
+import type { JWK } from 'jose'
+import { findIdentity, identityClaims } from './identities.js'
+import { errorPage, logoutPage, signedOutPage } from './pages.js'
+
+export interface ProviderSettings {
+  readonly clientId: string
+  readonly clientSecret: string
+  readonly redirectUris: readonly string[]
+  readonly postLogoutRedirectUris: readonly string[]
+  readonly backchannelLogoutUri: string | undefined
+  readonly claimsNamespace: string
+  readonly accessTokenTtl: number
+  readonly rotateRefreshTokens: boolean
+  readonly signingKey: JWK
+  readonly cookieKey: string
+}
+
+/** oidc-provider settings that make it behave like Auth0 with an itsme connection. */
+export function providerConfiguration (settings: ProviderSettings): Configuration {
+  const ns = settings.claimsNamespace
+  return {
+    clients: [{
+      client_id: settings.clientId,
+      client_secret: settings.clientSecret,
+      redirect_uris: [...settings.redirectUris],
+      post_logout_redirect_uris: [...settings.postLogoutRedirectUris],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'client_secret_post',
+      ...(settings.backchannelLogoutUri === undefined
+        ? {}
+        : { backchannel_logout_uri: settings.backchannelLogoutUri, backchannel_logout_session_required: true })
+    }],
+    // Several token endpoint auth methods, as Auth0 offers.
+    clientAuthMethods: ['client_secret_post', 'client_secret_basic'],
+    jwks: { keys: [settings.signingKey] },
+    cookies: { keys: [settings.cookieKey] },
+    pkce: { required: () => true },
+    scopes: ['openid', 'profile', 'email', 'offline_access'],
+    claims: {
+      // The Auth0 Action's namespaced claims come with every login, like Auth0's.
+      openid: ['sub', `${ns}/nationalnumber`, `${ns}/address`],
+      profile: ['name', 'given_name', 'family_name', 'birthdate', 'gender'],
+      email: ['email', 'email_verified']
+    },
+    // Auth0 puts the user's claims in the ID token itself.
+    conformIdTokenClaims: false,
+    features: {
+      devInteractions: { enabled: false },
+      revocation: { enabled: true },
+      backchannelLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: async (ctx: KoaContextWithOIDC, form: string) => { ctx.body = logoutPage(form) },
+        postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => { ctx.body = signedOutPage() }
+      }
+    },
+    ttl: {
+      AccessToken: settings.accessTokenTtl,
+      AuthorizationCode: 60,
+      IdToken: 3600,
+      RefreshToken: 14 * 24 * 3600,
+      Interaction: 600,
+      Session: 24 * 3600,
+      Grant: 14 * 24 * 3600
+    },
+    findAccount: async (_ctx, sub) => {
+      const identity = findIdentity((candidate) => candidate.sub === sub)
+      if (identity === undefined) return undefined
+      return { accountId: identity.sub, claims: async () => identityClaims(identity, ns) as { sub: string } }
+    },
+    // First-party client: no consent screen, as with Auth0's "skip consent".
+    loadExistingGrant: async (ctx) => {
+      const session = ctx.oidc.session
+      const client = ctx.oidc.client
+      if (session?.accountId === undefined || client === undefined) return undefined
+      const grantId = ctx.oidc.result?.consent?.grantId ?? session.grantIdFor(client.clientId)
+      if (grantId !== undefined) {
+        const existing = await ctx.oidc.provider.Grant.find(grantId)
+        if (existing !== undefined) return existing
+      }
+      const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId })
+      grant.addOIDCScope('openid profile email offline_access')
+      grant.addOIDCClaims([`${ns}/nationalnumber`, `${ns}/address`])
+      await grant.save()
+      session.grantIdFor(client.clientId, grant.jti)
+      return grant
+    },
+    // Auth0 issues a refresh token for offline_access without prompt=consent.
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    expiresWithSession: async () => false,
+    rotateRefreshToken: () => settings.rotateRefreshTokens,
+    // oidc-provider refuses outgoing calls to special-use addresses (SSRF
+    // protection); this provider's only callee, the gateway, is on loopback.
+    fetch: async (url, options) => {
+      const { dispatcher: _ssrfGuard, ...rest } = options as RequestInit & { dispatcher?: unknown }
+      return await globalThis.fetch(url, isLoopbackUrl(url instanceof Request ? url.url : url) ? rest : options)
+    },
+    renderError: async (ctx, out) => {
+      ctx.type = 'html'
+      ctx.body = errorPage('Sign-in error', `${String(out.error ?? 'error')}: ${String(out.error_description ?? '')}`)
+    }
+  }
+}
+
+function isLoopbackUrl (url: string | URL): boolean {
+  const { hostname } = new URL(url)
+  return hostname === 'localhost' || hostname === '[::1]' || hostname.startsWith('127.')
+}

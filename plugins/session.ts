@@ -14,9 +14,6 @@ declare module 'fastify' {
 
 export default fp(async (app) => {
   const settings = app.config.session
-  if (settings.store !== 'memory') {
-    throw new TypeError(`SESSION_STORE=${settings.store} is not available in this build`)
-  }
   const store: SessionStore = new MemorySessionStore({ maxEntries: settings.maxEntries })
   app.decorate('sessionStore', store)
   app.addHook('onClose', async () => store.close())

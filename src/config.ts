@@ -22,7 +22,7 @@ export interface SessionConfig {
   /** The first signs; all verify (rotation). */
   readonly secrets: readonly string[]
   readonly secretGenerated: boolean
-  readonly store: 'memory' | 'redis'
+  readonly store: 'memory'
   readonly redisUrl: URL
   readonly idleTimeoutSeconds: number
   readonly maxAgeSeconds: number
@@ -76,7 +76,8 @@ export function loadConfig (env: Env): Config {
       scope: readString(env, 'OIDC_SCOPE') ?? 'openid profile email offline_access',
       audience: readString(env, 'OIDC_AUDIENCE'),
       acrValues: readString(env, 'OIDC_ACR_VALUES'),
-      eidConnections: readEidConnections(env),
+      // The embedded provider stands for Auth0 with a connection named itsme.
+      eidConnections: readEidConnections(env) ?? (issuer === undefined ? { itsme: 'itsme' } : {}),
       redirectUri: new URL('/callback', baseUrl).href,
       postLogoutRedirectUri: new URL('/', baseUrl).href,
       backchannelLogoutUri: new URL('/backchannel-logout', baseUrl).href,
@@ -116,6 +117,9 @@ function readSessionConfig (env: Env, baseUrl: URL, production: boolean): Sessio
   const store = readString(env, 'SESSION_STORE') ?? 'memory'
   if (store !== 'memory' && store !== 'redis') {
     throw new ConfigError('SESSION_STORE must be memory or redis')
+  }
+  if (store === 'redis') {
+    throw new ConfigError('SESSION_STORE=redis is not available in this version yet; use memory (one instance)')
   }
   const idleTimeoutSeconds = readSeconds(env, 'SESSION_IDLE_TIMEOUT', 1800)
   const maxAgeSeconds = readSeconds(env, 'SESSION_MAX_AGE', 28800)
@@ -218,9 +222,9 @@ function readNamespace (env: Env): string | undefined {
   return raw.replace(/\/+$/, '')
 }
 
-function readEidConnections (env: Env): Record<string, string> {
+function readEidConnections (env: Env): Record<string, string> | undefined {
   const raw = readString(env, 'EID_CONNECTIONS')
-  if (raw === undefined) return {}
+  if (raw === undefined) return undefined
   let parsed: unknown
   try {
     parsed = JSON.parse(raw)

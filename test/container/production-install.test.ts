@@ -4,9 +4,9 @@ import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { startDevIdp } from '../../src/dev-idp/index.js'
+import { startTestIdp, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../helpers/gateway.js'
 import { freePort } from '../helpers/free-port.js'
-import { TEST_NAMESPACE, TEST_SECRET } from '../helpers/constants.js'
+import { TEST_SECRET } from '../helpers/constants.js'
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..')
@@ -26,17 +26,7 @@ t.test('the built output starts from a production-only install, like the contain
 
   const port = await freePort()
   const baseUrl = `http://127.0.0.1:${port}`
-  const idp = await startDevIdp({
-    host: '127.0.0.1',
-    port: 0,
-    clientId: 'bff-image',
-    clientSecret: 'image-client-secret',
-    redirectUris: [`${baseUrl}/callback`],
-    postLogoutRedirectUris: [`${baseUrl}/`],
-    claimsNamespace: TEST_NAMESPACE,
-    production: false
-  })
-  t.teardown(() => idp.close())
+  const idp = await startTestIdp(t, baseUrl)
 
   const env = {
     PATH: process.env.PATH,
@@ -45,8 +35,8 @@ t.test('the built output starts from a production-only install, like the contain
     PORT: String(port),
     BASE_URL: baseUrl,
     OIDC_ISSUER: idp.issuer,
-    OIDC_CLIENT_ID: 'bff-image',
-    OIDC_CLIENT_SECRET: 'image-client-secret',
+    OIDC_CLIENT_ID: TEST_CLIENT_ID,
+    OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
     SESSION_SECRET: TEST_SECRET
   }
   const server = spawn(process.execPath, ['dist/src/server.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })

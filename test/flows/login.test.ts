@@ -2,24 +2,8 @@ import t from 'tap'
 import { TestBrowser } from '../helpers/test-browser.js'
 import { signInAtDevIdp, cancelAtDevIdp } from '../helpers/dev-idp-login.js'
 import { startStack, type Stack } from '../helpers/gateway.js'
+import { CHRIS_PROFILE } from '../helpers/constants.js'
 
-const CHRIS = {
-  sub: 'oidc|itsme|{f729d0aa-db04-44e7-b5c7-b961cd170db3}',
-  name: 'Chris Ricardo',
-  givenName: 'Chris',
-  familyName: 'Ricardo',
-  birthdate: '1965-07-08',
-  gender: 'female',
-  nationalNumber: '65070862267',
-  address: {
-    formatted: 'Louizalaan 7 1000 Brussel',
-    streetAddress: 'Louizalaan 7',
-    postalCode: '1000',
-    locality: 'Brussel',
-    country: 'BE'
-  },
-  eid: 'itsme'
-}
 
 /** Starts a login at the gateway and returns the provider's redirect back to /callback (not yet requested). */
 async function startLogin (stack: Stack, browser: TestBrowser, query = '?returnTo=/dashboard'): Promise<{ login: Awaited<ReturnType<TestBrowser['get']>>, callback: URL }> {
@@ -70,7 +54,7 @@ t.test('a full login ends on /me with the mapped itsme profile', async (t) => {
   t.equal(me.headers.get('cache-control'), 'no-store')
   const profile = me.json()
   const { session, ...rest } = profile
-  t.same(rest, CHRIS, 'the contract profile')
+  t.same(rest, CHRIS_PROFILE, 'the contract profile')
   t.type(session.sid, 'string')
   t.equal(session.logoutUrl, `/logout?sid=${encodeURIComponent(session.sid)}`)
   t.ok(Date.parse(session.expiresAt) > Date.now(), 'expiresAt is in the future')

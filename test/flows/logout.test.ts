@@ -1,7 +1,7 @@
 import t from 'tap'
 import { TestBrowser } from '../helpers/test-browser.js'
 import { signInAtDevIdp, logoutAtDevIdp } from '../helpers/dev-idp-login.js'
-import { startStack, type Stack } from '../helpers/gateway.js'
+import { startStack, TEST_CLIENT_ID, type Stack } from '../helpers/gateway.js'
 
 async function logIn (stack: Stack, browser: TestBrowser): Promise<{ sid: string, logoutUrl: string }> {
   const login = await browser.get(`${stack.gatewayUrl}/login`)
@@ -62,7 +62,7 @@ t.test('a forged logout token is a 400 and changes nothing', async (t) => {
   const browser = new TestBrowser()
   await logIn(stack, browser)
   const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'logout+jwt' })).toString('base64url')
-  const payload = Buffer.from(JSON.stringify({ iss: stack.idp.issuer, aud: 'bff-test', iat: Math.floor(Date.now() / 1000), jti: 'x', events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, sub: 'oidc|itsme|{f729d0aa-db04-44e7-b5c7-b961cd170db3}' })).toString('base64url')
+  const payload = Buffer.from(JSON.stringify({ iss: stack.idp.issuer, aud: TEST_CLIENT_ID, iat: Math.floor(Date.now() / 1000), jti: 'x', events: { 'http://schemas.openid.net/event/backchannel-logout': {} }, sub: 'oidc|itsme|{f729d0aa-db04-44e7-b5c7-b961cd170db3}' })).toString('base64url')
   for (const token of [`${header}.${payload}.`, 'not-a-jwt', `${header}.${payload}.c2lnbmF0dXJl`]) {
     const res = await new TestBrowser().post(`${stack.gatewayUrl}/backchannel-logout`, { logout_token: token })
     t.equal(res.status, 400)

@@ -1,10 +1,8 @@
 import t from 'tap'
-import { startDevIdp } from '../../src/dev-idp/index.js'
 import { freePort } from '../helpers/free-port.js'
-import { startGateway } from '../helpers/gateway.js'
+import { startGateway, startTestIdp, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../helpers/gateway.js'
 import { TestBrowser } from '../helpers/test-browser.js'
 import { signInAtDevIdp } from '../helpers/dev-idp-login.js'
-import { TEST_NAMESPACE } from '../helpers/constants.js'
 
 t.test('a provider that is down at start-up: the gateway serves, says not ready, and recovers by itself', async (t) => {
   const [gatewayPort, idpPort] = [await freePort(), await freePort()]
@@ -13,8 +11,8 @@ t.test('a provider that is down at start-up: the gateway serves, says not ready,
     PORT: String(gatewayPort),
     BASE_URL: gatewayUrl,
     OIDC_ISSUER: `http://127.0.0.1:${idpPort}`,
-    OIDC_CLIENT_ID: 'bff-test',
-    OIDC_CLIENT_SECRET: 'test-client-secret'
+    OIDC_CLIENT_ID: TEST_CLIENT_ID,
+    OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET
   }, { waitForProvider: false })
   const browser = new TestBrowser()
 
@@ -26,17 +24,7 @@ t.test('a provider that is down at start-up: the gateway serves, says not ready,
   t.equal(login.status, 503)
   t.same(login.json(), { error: 'provider_unavailable', message: 'The identity provider is not reachable yet; try again shortly' })
 
-  const idp = await startDevIdp({
-    host: '127.0.0.1',
-    port: idpPort,
-    clientId: 'bff-test',
-    clientSecret: 'test-client-secret',
-    redirectUris: [`${gatewayUrl}/callback`],
-    postLogoutRedirectUris: [`${gatewayUrl}/`],
-    claimsNamespace: TEST_NAMESPACE,
-    production: false
-  })
-  t.teardown(() => idp.close())
+  await startTestIdp(t, gatewayUrl, { port: idpPort })
   await app.oidc.whenReady()
   t.equal((await browser.get(`${gatewayUrl}/readyz`)).status, 200, 'ready once discovery succeeded')
   t.match(logs.text, /provider discovery failed; retrying/)

@@ -5,9 +5,9 @@ import { startDevIdp, type DevIdp, type DevIdpOptions } from '../../src/dev-idp/
 import { freePort } from './free-port.js'
 import { LogCapture } from './log-capture.js'
 
-import { TEST_NAMESPACE, TEST_SECRET } from './constants.js'
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE, TEST_SECRET } from './constants.js'
 
-export { TEST_NAMESPACE, TEST_SECRET }
+export { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE, TEST_SECRET }
 
 interface Teardown { teardown (fn: () => unknown): void }
 
@@ -28,29 +28,34 @@ export interface StackOptions {
 export async function startStack (t: Teardown, options: StackOptions = {}): Promise<Stack> {
   const port = await freePort()
   const gatewayUrl = `http://127.0.0.1:${port}`
-  const clientSecret = 'test-client-secret'
+  const idp = await startTestIdp(t, gatewayUrl, options.idp)
+  const { app, config, logs } = await startGateway(t, {
+    PORT: String(port),
+    BASE_URL: gatewayUrl,
+    OIDC_ISSUER: idp.issuer,
+    OIDC_CLIENT_ID: TEST_CLIENT_ID,
+    OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
+    ...options.env
+  })
+  return { app, config, gatewayUrl, idp, logs }
+}
+
+/** The embedded provider on loopback, with the test client registered for a gateway at `gatewayUrl`. */
+export async function startTestIdp (t: Teardown, gatewayUrl: string, overrides: Partial<DevIdpOptions> = {}): Promise<DevIdp> {
   const idp = await startDevIdp({
     host: '127.0.0.1',
     port: 0,
-    clientId: 'bff-test',
-    clientSecret,
+    clientId: TEST_CLIENT_ID,
+    clientSecret: TEST_CLIENT_SECRET,
     redirectUris: [`${gatewayUrl}/callback`],
     postLogoutRedirectUris: [`${gatewayUrl}/`],
     backchannelLogoutUri: `${gatewayUrl}/backchannel-logout`,
     claimsNamespace: TEST_NAMESPACE,
     production: false,
-    ...options.idp
+    ...overrides
   })
   t.teardown(() => idp.close())
-  const { app, config, logs } = await startGateway(t, {
-    PORT: String(port),
-    BASE_URL: gatewayUrl,
-    OIDC_ISSUER: idp.issuer,
-    OIDC_CLIENT_ID: 'bff-test',
-    OIDC_CLIENT_SECRET: clientSecret,
-    ...options.env
-  })
-  return { app, config, gatewayUrl, idp, logs }
+  return idp
 }
 
 /** A gateway listening on its configured loopback port; waits for discovery unless told not to. */

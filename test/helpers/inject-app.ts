@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
 import { loadConfig, type Env } from '../../src/config.js'
 import { LogCapture } from './log-capture.js'
-import { TEST_SECRET } from './constants.js'
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SECRET } from './constants.js'
 
 interface Teardown { teardown (fn: () => unknown): void }
 
@@ -13,8 +13,8 @@ interface Teardown { teardown (fn: () => unknown): void }
 export async function buildTestApp (t: Teardown, env: Env = {}): Promise<{ app: FastifyInstance, logs: LogCapture }> {
   const config = loadConfig({
     OIDC_ISSUER: 'http://127.0.0.1:9',
-    OIDC_CLIENT_ID: 'bff-test',
-    OIDC_CLIENT_SECRET: 'test-client-secret',
+    OIDC_CLIENT_ID: TEST_CLIENT_ID,
+    OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
     SESSION_SECRET: TEST_SECRET,
     LOG_LEVEL: 'info',
     ...env

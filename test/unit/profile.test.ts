@@ -1,26 +1,22 @@
 import t from 'tap'
 import { toProfile, type Profile } from '../../src/claims/profile.js'
+import { CHRIS_PROFILE } from '../helpers/constants.js'
 
 const NS = 'https://example.com'
-const CHRIS: Profile = {
-  sub: 'oidc|itsme|{f729d0aa-db04-44e7-b5c7-b961cd170db3}',
-  name: 'Chris Ricardo',
-  givenName: 'Chris',
-  familyName: 'Ricardo',
-  birthdate: '1965-07-08',
-  gender: 'female',
-  nationalNumber: '65070862267',
-  address: { formatted: 'Louizalaan 7 1000 Brussel', streetAddress: 'Louizalaan 7', postalCode: '1000', locality: 'Brussel', country: 'BE' },
-  eid: 'itsme'
-}
+const CHRIS: Profile = CHRIS_PROFILE
 
-const auth0Claims = {
+
+const standardClaims = {
   sub: CHRIS.sub,
   name: 'Chris Ricardo',
   given_name: 'Chris',
   family_name: 'Ricardo',
   birthdate: '1965-07-08',
-  gender: 'female',
+  gender: 'female'
+}
+
+const auth0Claims = {
+  ...standardClaims,
   [`${NS}/nationalnumber`]: '65070862267',
   [`${NS}/address`]: { street_address: 'Louizalaan 7', postal_code: '1000', locality: 'Brussel', formatted: 'Louizalaan 7 1000 Brussel', country: 'BE' },
   iss: 'https://tenant.eu.auth0.com/',
@@ -31,12 +27,7 @@ const auth0Claims = {
 const criiptoClaims = {
   identityscheme: 'itsme',
   authenticationtype: 'urn:grn:authn:itsme:advanced',
-  sub: CHRIS.sub,
-  name: 'Chris Ricardo',
-  given_name: 'Chris',
-  family_name: 'Ricardo',
-  birthdate: '1965-07-08',
-  gender: 'female',
+  ...standardClaims,
   nationalnumber: '65070862267',
   email: 'chris@example.com',
   address: { formatted: 'Louizalaan 7 1000 Brussel', common_name: null, street_address: 'Louizalaan 7', postal_code: '1000', city: null, locality: 'Brussel', region: null, country: 'be' }

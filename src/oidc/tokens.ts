@@ -17,7 +17,12 @@ export interface LogoutClaims { readonly sid: string | undefined, readonly sub: 
 const CLOCK_TOLERANCE_SECONDS = 5
 const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/
 const BACKCHANNEL_LOGOUT_EVENT = 'http://schemas.openid.net/event/backchannel-logout'
-/** A logout token older than this is refused even if its exp says otherwise. */
+/**
+ * Oldest `iat` accepted. Setting one also makes jose refuse an `iat` in the
+ * future, which it otherwise lets through. An ID token is minted at the code
+ * exchange we just made; a logout token is sent as soon as it is minted.
+ */
+const ID_TOKEN_MAX_AGE_SECONDS = 600
 const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300
 
 /** One remote key set per process: fetched lazily, cached, refetched on an unknown `kid` (with a cooldown). */
@@ -41,7 +46,7 @@ export function allowedAlgorithms (advertised: readonly string[] | undefined): s
  * `iat`, `nonce`, and `azp` when present or when there are several audiences.
  */
 export async function verifyIdToken (verifier: TokenVerifier, idToken: string, expectedNonce: string): Promise<IdTokenClaims> {
-  const payload = await verifyJwt(verifier, idToken, ['iss', 'sub', 'aud', 'exp', 'iat', 'nonce'], 'id_token_invalid')
+  const payload = await verifyJwt(verifier, idToken, ['iss', 'sub', 'aud', 'exp', 'iat', 'nonce'], ID_TOKEN_MAX_AGE_SECONDS, 'id_token_invalid')
   const reject = (message: string): never => { throw new GatewayError('id_token_invalid', message, 400) }
   if (payload.nonce !== expectedNonce) reject('The ID token does not belong to this login')
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud]
@@ -55,7 +60,7 @@ export async function verifyIdToken (verifier: TokenVerifier, idToken: string, e
 
 /** Validates a logout token per OpenID Connect Back-Channel Logout 1.0, section 2.6. */
 export async function verifyLogoutToken (verifier: TokenVerifier, logoutToken: string): Promise<LogoutClaims> {
-  const payload = await verifyJwt(verifier, logoutToken, ['iss', 'aud', 'iat', 'exp', 'jti', 'events'], 'logout_token_invalid', 'logout+jwt')
+  const payload = await verifyJwt(verifier, logoutToken, ['iss', 'aud', 'iat', 'exp', 'jti', 'events'], LOGOUT_TOKEN_MAX_AGE_SECONDS, 'logout_token_invalid', 'logout+jwt')
   const reject = (message: string): never => { throw new GatewayError('logout_token_invalid', message, 400) }
   const events = payload.events
   if (typeof events !== 'object' || events === null || typeof (events as Record<string, unknown>)[BACKCHANNEL_LOGOUT_EVENT] !== 'object') {
@@ -66,18 +71,17 @@ export async function verifyLogoutToken (verifier: TokenVerifier, logoutToken: s
   const sub = typeof payload.sub === 'string' && payload.sub !== '' ? payload.sub : undefined
   if (sid === undefined && sub === undefined) reject('The logout token names neither a session nor a subject')
   if (typeof payload.jti !== 'string' || payload.jti === '') reject('The logout token has no jti')
-  const now = Math.floor(Date.now() / 1000)
-  if ((payload.iat ?? 0) < now - LOGOUT_TOKEN_MAX_AGE_SECONDS) reject('The logout token is too old')
   return { sid, sub, jti: payload.jti as string, exp: payload.exp as number }
 }
 
-async function verifyJwt (verifier: TokenVerifier, token: string, requiredClaims: string[], code: 'id_token_invalid' | 'logout_token_invalid', typ?: string): Promise<JWTPayload> {
+async function verifyJwt (verifier: TokenVerifier, token: string, requiredClaims: string[], maxTokenAgeSeconds: number, code: 'id_token_invalid' | 'logout_token_invalid', typ?: string): Promise<JWTPayload> {
   try {
     const { payload, protectedHeader } = await jwtVerify(token, verifier.keys, {
       issuer: verifier.issuer,
       audience: verifier.clientId,
       algorithms: [...verifier.algorithms],
       requiredClaims,
+      maxTokenAge: maxTokenAgeSeconds,
       clockTolerance: CLOCK_TOLERANCE_SECONDS
     })
     // `logout+jwt` is recommended, not required, so only a wrong explicit type is refused.

@@ -26,7 +26,7 @@ const addressSchema = {
 export const profileSchema = {
   $id: 'profile',
   type: 'object',
-  required: ['sub', 'session'],
+  required: ['sub'],
   properties: {
     sub: { type: 'string' },
     name: { type: 'string' },

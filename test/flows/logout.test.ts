@@ -70,3 +70,19 @@ t.test('a forged logout token is a 400 and changes nothing', async (t) => {
   }
   t.equal((await browser.get(`${stack.gatewayUrl}/me`)).status, 200, 'the session survives')
 })
+
+t.test('a session left idle past SESSION_IDLE_TIMEOUT ends; one in use slides until SESSION_MAX_AGE', async (t) => {
+  const stack = await startStack(t, { env: { SESSION_IDLE_TIMEOUT: '1', SESSION_MAX_AGE: '2' } })
+  const idle = new TestBrowser()
+  const busy = new TestBrowser()
+  await logIn(stack, idle)
+  await logIn(stack, busy)
+  const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
+  await wait(600)
+  t.equal((await busy.get(`${stack.gatewayUrl}/me`)).status, 200, 'used within the idle timeout')
+  await wait(600)
+  t.equal((await busy.get(`${stack.gatewayUrl}/me`)).status, 200, 'the idle timer slid')
+  t.equal((await idle.get(`${stack.gatewayUrl}/me`)).status, 401, 'idle for 1.2 s: ended')
+  await wait(900)
+  t.equal((await busy.get(`${stack.gatewayUrl}/me`)).status, 401, 'the absolute lifetime ends it regardless')
+})

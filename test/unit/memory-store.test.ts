@@ -1,0 +1,74 @@
+import t from 'tap'
+import { MemorySessionStore } from '../../src/sessions/memory-store.js'
+import { sessionTtlSeconds } from '../../src/sessions/store.js'
+import type { SessionData, SessionUser } from '../../src/sessions/types.js'
+
+function user (sub: string, sid: string, expiresAt = Date.now() + 60_000): SessionUser {
+  return {
+    sub,
+    sid,
+    eid: 'itsme',
+    claims: { sub },
+    tokens: { accessToken: 'at', idToken: 'id', refreshToken: undefined, accessTokenExpiresAt: undefined, scope: undefined },
+    expiresAt
+  }
+}
+
+t.test('the store is bounded: the least recently used session goes first', async (t) => {
+  const store = new MemorySessionStore({ maxEntries: 3 })
+  for (const id of ['a', 'b', 'c']) await store.set(id, { user: user(`sub-${id}`, `sid-${id}`) }, 60)
+  await store.get('a')
+  await store.set('d', { user: user('sub-d', 'sid-d') }, 60)
+  t.equal(store.size, 3)
+  t.ok(await store.get('a'), 'recently read, kept')
+  t.equal(await store.get('b'), undefined, 'least recently used, evicted')
+  t.equal(await store.destroyBySid('sid-b'), 0, 'the eviction cleaned the index')
+})
+
+t.test('entries end after their time to live', async (t) => {
+  const store = new MemorySessionStore({ maxEntries: 10 })
+  await store.set('short', { logins: {} }, 1)
+  t.ok(await store.get('short'))
+  await new Promise((resolve) => setTimeout(resolve, 1100))
+  t.equal(await store.get('short'), undefined)
+})
+
+t.test('a zero time to live deletes instead of storing', async (t) => {
+  const store = new MemorySessionStore({ maxEntries: 10 })
+  await store.set('x', { user: user('s', 'sid') }, 60)
+  await store.set('x', { user: user('s', 'sid') }, 0)
+  t.equal(await store.get('x'), undefined)
+})
+
+t.test('sessions are found by sid and by sub', async (t) => {
+  const store = new MemorySessionStore({ maxEntries: 10 })
+  await store.set('one', { user: user('alice', 'sid-1') }, 60)
+  await store.set('two', { user: user('alice', 'sid-2') }, 60)
+  await store.set('three', { user: user('bob', 'sid-3') }, 60)
+  t.equal(await store.destroyBySid('sid-1'), 1)
+  t.equal(await store.get('one'), undefined)
+  t.ok(await store.get('two'))
+  t.equal(await store.destroyBySub('alice'), 1, 'the remaining one of alice')
+  t.ok(await store.get('three'), 'bob is untouched')
+  t.equal(await store.destroyBySub('nobody'), 0)
+})
+
+t.test('remember() says whether a one-time value is new', async (t) => {
+  const store = new MemorySessionStore({ maxEntries: 10 })
+  t.equal(await store.remember('jti-1', 60), true)
+  t.equal(await store.remember('jti-1', 60), false)
+  t.equal(await store.remember('jti-2', 60), true)
+})
+
+const ttlRows: Array<[string, SessionData, number]> = [
+  ['a pending login lives for the login window', { logins: {} }, 600],
+  ['a signed-in session lives for the idle timeout', { user: user('s', 'sid', Date.now() + 10 * 3600_000) }, 1800],
+  ['near its absolute end, the remaining time wins', { user: user('s', 'sid', Date.now() + 90_000) }, 89],
+  ['past its absolute end, nothing', { user: user('s', 'sid', Date.now() - 1000) }, 0]
+]
+for (const [name, data, expected] of ttlRows) {
+  t.test(name, async (t) => {
+    const ttl = sessionTtlSeconds(data, 1800, 600)
+    t.ok(Math.abs(ttl - expected) <= 1, `${ttl} ≈ ${expected}`)
+  })
+}

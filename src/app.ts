@@ -17,7 +17,7 @@ const root = join(fileURLToPath(import.meta.url), '..', '..')
 export async function buildApp ({ config, logStream }: BuildOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { ...loggerOptions(config.logLevel), stream: logStream ?? process.stdout },
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     // Query strings and headers stay small; nothing here needs more.
     bodyLimit: 64 * 1024,
     requestIdHeader: false,

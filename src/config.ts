@@ -36,6 +36,8 @@ export interface Config {
   readonly port: number
   readonly host: string
   readonly baseUrl: URL
+  /** Fastify's trustProxy: which hops may set X-Forwarded-* (protocol and client address). */
+  readonly trustProxy: boolean | string
   readonly oidc: OidcConfig
   /** Present when no OIDC_ISSUER is set: the embedded development provider runs on this port. */
   readonly devIdp: { readonly port: number } | undefined
@@ -69,6 +71,7 @@ export function loadConfig (env: Env): Config {
     port,
     host,
     baseUrl,
+    trustProxy: readTrustProxy(env, baseUrl),
     oidc: {
       issuer,
       clientId: issuer === undefined ? DEV_CLIENT_ID : requireString(env, 'OIDC_CLIENT_ID'),
@@ -245,6 +248,19 @@ function readEidConnections (env: Env): Record<string, string> | undefined {
     connections[name] = connection.trim()
   }
   return connections
+}
+
+/**
+ * An https BASE_URL served on plain http means TLS ends at a proxy; without
+ * trusting it, the gateway would see http and never set its Secure cookie.
+ * By default only proxies on loopback and private networks are believed.
+ */
+function readTrustProxy (env: Env, baseUrl: URL): boolean | string {
+  const raw = readString(env, 'TRUST_PROXY')
+  if (raw === undefined) return baseUrl.protocol === 'https:' ? 'loopback,linklocal,uniquelocal' : false
+  if (raw === 'true' || raw === 'false') return raw === 'true'
+  if (/^[\w.:/,\s-]+$/.test(raw)) return raw
+  throw new ConfigError('TRUST_PROXY must be true, false, or comma-separated addresses, CIDR ranges or loopback/linklocal/uniquelocal')
 }
 
 function readLogLevel (env: Env): string {

@@ -35,6 +35,13 @@ t.test('an https BASE_URL gives a Secure __Host- cookie', async (t) => {
   t.equal(config.session.secureCookie, true)
   t.equal(config.oidc.redirectUri, 'https://app.example.com/callback')
   t.equal(config.devIdp, undefined)
+  t.equal(config.trustProxy, 'loopback,linklocal,uniquelocal', 'TLS ends at a proxy on a private network')
+})
+
+t.test('TRUST_PROXY takes Fastify\'s forms', async (t) => {
+  t.equal(loadConfig({}).trustProxy, false, 'plain http: no proxy is believed')
+  t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
+  t.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8, 127.0.0.1')
 })
 
 t.test('a real provider is read from the OIDC variables', async (t) => {
@@ -78,6 +85,7 @@ const bad: Array<[string, Env, RegExp]> = [
   ['SESSION_IDLE_TIMEOUT must be whole seconds', { SESSION_IDLE_TIMEOUT: '1.5' }, /^SESSION_IDLE_TIMEOUT must be a positive whole number/],
   ['SESSION_MAX_AGE must be positive', { SESSION_MAX_AGE: '0' }, /^SESSION_MAX_AGE must be a positive whole number/],
   ['the idle timeout fits in the lifetime', { SESSION_IDLE_TIMEOUT: '600', SESSION_MAX_AGE: '300' }, /^SESSION_IDLE_TIMEOUT must not be longer/],
+  ['TRUST_PROXY must be addresses', { TRUST_PROXY: 'everyone!' }, /^TRUST_PROXY must be true, false/],
   ['LOG_LEVEL must be a pino level', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL must be one of/],
   ['production needs a real provider', { NODE_ENV: 'production', SESSION_SECRET: SECRET }, /^OIDC_ISSUER is required when NODE_ENV=production/],
   ['production needs a session secret', { ...AUTH0, NODE_ENV: 'production', BASE_URL: 'https://app.example.com' }, /^SESSION_SECRET is required when NODE_ENV=production/],

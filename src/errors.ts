@@ -4,6 +4,7 @@ export type ErrorCode =
   | 'invalid_state'
   | 'invalid_grant'
   | 'id_token_invalid'
+  | 'issuer_mismatch'
   | 'access_denied'
   | 'login_failed'
   | 'unauthenticated'

@@ -100,6 +100,7 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
       const { configuration, verifier } = current()
       const callbackUrl = new URL(settings.redirectUri)
       callbackUrl.search = callbackQuery
+      assertSameIssuer(configuration, callbackUrl.searchParams.get('iss'))
       try {
         const response = await client.authorizationCodeGrant(configuration, callbackUrl, {
           pkceCodeVerifier: transaction.codeVerifier,
@@ -150,6 +151,19 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
     verifyLogoutToken: (logoutToken) => verifyLogoutToken(current().verifier, logoutToken),
 
     close: () => closing.abort(new Error('OIDC client closed'))
+  }
+}
+
+/**
+ * RFC 9207: the authorization response names its issuer, so a response that
+ * another provider produced (a mix-up attack) is refused before its code is
+ * sent anywhere. openid-client checks this too; checking first gives a clear code.
+ */
+function assertSameIssuer (configuration: client.Configuration, iss: string | null): void {
+  const metadata = configuration.serverMetadata()
+  const expected = iss === null ? metadata.authorization_response_iss_parameter_supported !== true : iss === metadata.issuer
+  if (!expected) {
+    throw new GatewayError('issuer_mismatch', 'The authorization response did not come from the expected identity provider', 400)
   }
 }
 

@@ -1,136 +1,245 @@
 import { createHash, randomBytes } from 'node:crypto'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
+import { exportJWK, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 
-/** How the next ID token goes wrong; the default is a perfectly valid one. */
+/** How the ID token is signed. Everything but `good` must be refused by a relying party. */
+export type Signing =
+  | 'good'
+  /** An unsigned JWT (`alg: none`, empty signature). */
+  | 'none'
+  /** A correct signature with one bit flipped. */
+  | 'tampered-signature'
+  /** Signed, then the payload swapped for another subject: the signature no longer covers it. */
+  | 'tampered-payload'
+  /** Another RSA key, with a kid the JWKS does not have. */
+  | 'unknown-kid'
+  /** Another RSA key, under the published key's kid. */
+  | 'wrong-key'
+  /** ES256 with an unpublished EC key: an algorithm the provider never advertised. */
+  | 'ec-key'
+  /** HS256 keyed with the public key's PEM: the classic RS256/HS256 key confusion. */
+  | 'hs256-public-pem'
+  /** The same confusion, keyed with the public JWK's JSON. */
+  | 'hs256-public-jwk'
+
+type ClaimOverrides = Record<string, unknown>
+
+/** How the provider misbehaves for logins started after `setBehaviour`; `{}` is a perfectly honest provider. */
 export interface Behaviour {
-  /** Claims to override; `undefined` removes the claim. */
-  claims?: Record<string, unknown>
-  signing?: 'good' | 'none' | 'tampered' | 'unknown-kid' | 'wrong-key' | 'hs256-public-key'
-  /** The `iss` the authorization response carries (RFC 9207); the real issuer by default. */
-  authorizationIss?: string
+  /** Claims to change in the ID token; an explicit `undefined` removes the claim. A function gets the time in seconds. */
+  readonly claims?: ClaimOverrides | ((now: number) => ClaimOverrides)
+  readonly signing?: Signing
+  /** The authorization response's `iss` (RFC 9207): the real issuer by default, `null` to leave it out. */
+  readonly authorizationIss?: string | null
+}
+
+export interface RogueProviderOptions {
+  readonly clientId: string
+  readonly clientSecret: string
+  /** The only redirect URI `/authorize` sends codes to. */
+  readonly redirectUri: string
+  /** `id_token_signing_alg_values_supported`; a hostile discovery document may list `none` or HS256. */
+  readonly advertisedAlgorithms?: readonly string[]
 }
 
 export interface RogueProvider {
   readonly issuer: string
-  /** Successful code exchanges so far. */
-  readonly tokenResponses: number
+  /** Every POST to the token endpoint, refused or not. */
+  readonly tokenRequests: number
+  /** Token requests that were answered with tokens (a code exchanged). */
+  readonly tokensIssued: number
+  readonly subject: string
   setBehaviour (behaviour: Behaviour): void
   close (): Promise<void>
 }
 
-interface PendingCode { nonce: string, challenge: string, redirectUri: string }
+interface IssuedCode { readonly nonce: string, readonly challenge: string, readonly behaviour: Behaviour }
+
+const SUBJECT = 'rogue|user-1'
+const GOOD_KID = 'rogue-good'
 
 /**
- * A small OpenID provider with test-owned keys that misbehaves on request: the
- * relying-party certification cases an honest provider cannot produce.
+ * A small OpenID provider with test-owned keys. It is strict about what the
+ * relying party sends (client_secret_post, PKCE S256, single-use codes, the
+ * registered redirect URI), so a login that succeeds against it proves the
+ * gateway did its part, and it mints whatever broken ID token a certification
+ * case needs, which an honest provider never would.
  */
-export async function startRogueProvider ({ clientId, clientSecret }: { clientId: string, clientSecret: string }): Promise<RogueProvider> {
-  const good = await generateKeyPair('RS256', { extractable: true })
-  const other = await generateKeyPair('RS256', { extractable: true })
-  const goodJwk: JWK = { ...await exportJWK(good.publicKey), kid: 'good', alg: 'RS256', use: 'sig' }
-  const codes = new Map<string, PendingCode>()
+export async function startRogueProvider (options: RogueProviderOptions): Promise<RogueProvider> {
+  const keys = await generateKeys()
+  const codes = new Map<string, IssuedCode>()
   let behaviour: Behaviour = {}
-  let tokenResponses = 0
+  let tokenRequests = 0
+  let tokensIssued = 0
   let issuer = ''
+
+  function authorize (url: URL, res: ServerResponse): void {
+    const query = url.searchParams
+    // An unknown redirect URI gets an error page, never a redirect: that would make this an open redirector.
+    if (query.get('client_id') !== options.clientId || query.get('redirect_uri') !== options.redirectUri) {
+      return send(res, 400, { error: 'invalid_request', error_description: 'unknown client or redirect_uri' })
+    }
+    const challenge = query.get('code_challenge')
+    const nonce = query.get('nonce')
+    if (query.get('response_type') !== 'code' || query.get('code_challenge_method') !== 'S256' || challenge === null || nonce === null ||
+        !(query.get('scope') ?? '').split(' ').includes('openid')) {
+      return send(res, 400, { error: 'invalid_request', error_description: 'code flow with openid scope, nonce and PKCE S256 only' })
+    }
+    const code = randomBytes(24).toString('base64url')
+    codes.set(code, { nonce, challenge, behaviour })
+    const back = new URL(options.redirectUri)
+    back.searchParams.set('code', code)
+    if (query.has('state')) back.searchParams.set('state', query.get('state') as string)
+    const iss = behaviour.authorizationIss === undefined ? issuer : behaviour.authorizationIss
+    if (iss !== null) back.searchParams.set('iss', iss)
+    res.writeHead(302, { location: back.href, 'cache-control': 'no-store' }).end()
+  }
+
+  async function token (req: IncomingMessage, res: ServerResponse): Promise<void> {
+    tokenRequests++
+    const form = new URLSearchParams(await readBody(req))
+    // client_secret_post only: credentials in the body, and not also in a header (RFC 6749, 2.3).
+    if (req.headers.authorization !== undefined || form.get('client_id') !== options.clientId || form.get('client_secret') !== options.clientSecret) {
+      return send(res, 401, { error: 'invalid_client' })
+    }
+    const code = form.get('code') ?? ''
+    const issued = codes.get(code)
+    // Single use: the code is gone after its first presentation, whatever the outcome.
+    codes.delete(code)
+    if (form.get('grant_type') !== 'authorization_code' || form.get('redirect_uri') !== options.redirectUri) {
+      return send(res, 400, { error: 'invalid_request' })
+    }
+    if (issued === undefined || s256(form.get('code_verifier') ?? '') !== issued.challenge) {
+      return send(res, 400, { error: 'invalid_grant' })
+    }
+    const idToken = await mintIdToken(keys, standardClaims(issued.nonce), issued.behaviour)
+    tokensIssued++
+    send(res, 200, { access_token: randomBytes(24).toString('base64url'), token_type: 'Bearer', expires_in: 300, id_token: idToken })
+  }
+
+  function standardClaims (nonce: string): ClaimOverrides {
+    const now = Math.floor(Date.now() / 1000)
+    return { iss: issuer, aud: options.clientId, sub: SUBJECT, iat: now, exp: now + 300, nonce, name: 'Rogue Tester' }
+  }
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', issuer)
-    const json = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))
-    }
-    if (url.pathname === '/.well-known/openid-configuration') {
-      return json(200, {
-        issuer,
-        authorization_endpoint: `${issuer}/authorize`,
-        token_endpoint: `${issuer}/token`,
-        jwks_uri: `${issuer}/jwks`,
-        response_types_supported: ['code'],
-        subject_types_supported: ['public'],
-        id_token_signing_alg_values_supported: ['RS256'],
-        token_endpoint_auth_methods_supported: ['client_secret_post'],
-        code_challenge_methods_supported: ['S256'],
-        authorization_response_iss_parameter_supported: true
-      })
-    }
-    if (url.pathname === '/jwks') return json(200, { keys: [goodJwk] })
-    if (url.pathname === '/authorize') {
-      const code = randomBytes(16).toString('hex')
-      const redirectUri = url.searchParams.get('redirect_uri') ?? ''
-      codes.set(code, { nonce: url.searchParams.get('nonce') ?? '', challenge: url.searchParams.get('code_challenge') ?? '', redirectUri })
-      const back = new URL(redirectUri)
-      back.searchParams.set('code', code)
-      back.searchParams.set('state', url.searchParams.get('state') ?? '')
-      back.searchParams.set('iss', behaviour.authorizationIss ?? issuer)
-      res.writeHead(302, { location: back.href }).end()
+    if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') return send(res, 200, metadata(issuer, options.advertisedAlgorithms ?? ['RS256']))
+    if (req.method === 'GET' && url.pathname === '/jwks') return send(res, 200, { keys: [keys.goodJwk] })
+    if (req.method === 'GET' && url.pathname === '/authorize') return authorize(url, res)
+    if (req.method === 'POST' && url.pathname === '/token') {
+      token(req, res).catch(() => send(res, 500, { error: 'server_error' }))
       return
     }
-    if (url.pathname === '/token' && req.method === 'POST') {
-      let body = ''
-      req.on('data', (chunk: Buffer) => { body += chunk.toString() })
-      req.on('end', () => {
-        const form = new URLSearchParams(body)
-        const pending = codes.get(form.get('code') ?? '')
-        codes.delete(form.get('code') ?? '')
-        if (form.get('client_id') !== clientId || form.get('client_secret') !== clientSecret) return json(401, { error: 'invalid_client' })
-        const verifier = form.get('code_verifier') ?? ''
-        if (pending === undefined || createHash('sha256').update(verifier).digest('base64url') !== pending.challenge) {
-          return json(400, { error: 'invalid_grant' })
-        }
-        idToken(pending.nonce).then((token) => {
-          tokenResponses++
-          json(200, { access_token: randomBytes(16).toString('hex'), token_type: 'Bearer', expires_in: 300, id_token: token })
-        }, () => json(500, { error: 'server_error' }))
-      })
-      return
-    }
-    json(404, { error: 'not_found' })
+    send(res, 404, { error: 'not_found' })
   })
-
-  async function idToken (nonce: string): Promise<string> {
-    const now = Math.floor(Date.now() / 1000)
-    const claims: Record<string, unknown> = { iss: issuer, aud: clientId, sub: 'rogue|user-1', iat: now, exp: now + 300, nonce, name: 'Rogue Tester', ...behaviour.claims }
-    for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name]
-    const payload = claims as JWTPayload
-    switch (behaviour.signing ?? 'good') {
-      case 'none':
-        return `${b64({ alg: 'none', typ: 'JWT' })}.${b64(payload)}.`
-      case 'tampered': {
-        const [header, body, signature] = (await sign(payload, good.privateKey, 'good')).split('.')
-        return `${header}.${body}.${(signature as string).slice(0, -4)}AAAA`
-      }
-      case 'unknown-kid':
-        return await sign(payload, other.privateKey, 'other')
-      case 'wrong-key':
-        return await sign(payload, other.privateKey, 'good')
-      case 'hs256-public-key': {
-        // Key confusion: the public key's bytes used as an HMAC secret.
-        const secret = new TextEncoder().encode(JSON.stringify(goodJwk))
-        return await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: 'good' }).sign(secret)
-      }
-      default:
-        return await sign(payload, good.privateKey, 'good')
-    }
-  }
-
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+
   return {
     issuer,
-    get tokenResponses () { return tokenResponses },
-    setBehaviour: (next) => { behaviour = next },
-    close: async () => {
+    subject: SUBJECT,
+    get tokenRequests () { return tokenRequests },
+    get tokensIssued () { return tokensIssued },
+    setBehaviour (next) { behaviour = next },
+    async close () {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
 }
 
-async function sign (payload: JWTPayload, key: CryptoKey, kid: string): Promise<string> {
-  return await new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key)
+function metadata (issuer: string, algorithms: readonly string[]): Record<string, unknown> {
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/authorize`,
+    token_endpoint: `${issuer}/token`,
+    jwks_uri: `${issuer}/jwks`,
+    response_types_supported: ['code'],
+    subject_types_supported: ['public'],
+    id_token_signing_alg_values_supported: algorithms,
+    token_endpoint_auth_methods_supported: ['client_secret_post'],
+    code_challenge_methods_supported: ['S256'],
+    authorization_response_iss_parameter_supported: true
+  }
 }
 
-function b64 (value: unknown): string {
+interface Keys {
+  readonly good: CryptoKey
+  readonly goodJwk: JWK
+  readonly goodPem: string
+  readonly unknown: CryptoKey
+  readonly ec: CryptoKey
+}
+
+async function generateKeys (): Promise<Keys> {
+  const good = await generateKeyPair('RS256', { extractable: true })
+  const unknown = await generateKeyPair('RS256')
+  const ec = await generateKeyPair('ES256')
+  return {
+    good: good.privateKey,
+    goodJwk: { ...await exportJWK(good.publicKey), kid: GOOD_KID, alg: 'RS256', use: 'sig' },
+    goodPem: await exportSPKI(good.publicKey),
+    unknown: unknown.privateKey,
+    ec: ec.privateKey
+  }
+}
+
+async function mintIdToken (keys: Keys, standard: ClaimOverrides, behaviour: Behaviour): Promise<string> {
+  const now = Math.floor(Date.now() / 1000)
+  const overrides = typeof behaviour.claims === 'function' ? behaviour.claims(now) : behaviour.claims
+  const claims: ClaimOverrides = { ...standard, ...overrides }
+  for (const [name, value] of Object.entries(claims)) if (value === undefined) delete claims[name]
+  const payload = claims as JWTPayload
+  const rs256 = async (key: CryptoKey, kid: string): Promise<string> =>
+    await new SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid, typ: 'JWT' }).sign(key)
+
+  switch (behaviour.signing ?? 'good') {
+    case 'good':
+      return await rs256(keys.good, GOOD_KID)
+    case 'none':
+      return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload)}.`
+    case 'tampered-signature': {
+      const [header, body, signature] = (await rs256(keys.good, GOOD_KID)).split('.') as [string, string, string]
+      const bytes = Buffer.from(signature, 'base64url')
+      bytes[0] = (bytes[0] as number) ^ 0x01
+      return `${header}.${body}.${bytes.toString('base64url')}`
+    }
+    case 'tampered-payload': {
+      const [header, , signature] = (await rs256(keys.good, GOOD_KID)).split('.') as [string, string, string]
+      return `${header}.${base64url({ ...payload, sub: 'rogue|someone-else' })}.${signature}`
+    }
+    case 'unknown-kid':
+      return await rs256(keys.unknown, 'rogue-unknown')
+    case 'wrong-key':
+      return await rs256(keys.unknown, GOOD_KID)
+    case 'ec-key':
+      return await new SignJWT(payload).setProtectedHeader({ alg: 'ES256', kid: 'rogue-ec', typ: 'JWT' }).sign(keys.ec)
+    case 'hs256-public-pem':
+      return await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: GOOD_KID, typ: 'JWT' }).sign(new TextEncoder().encode(keys.goodPem))
+    case 'hs256-public-jwk':
+      return await new SignJWT(payload).setProtectedHeader({ alg: 'HS256', kid: GOOD_KID, typ: 'JWT' }).sign(new TextEncoder().encode(JSON.stringify(keys.goodJwk)))
+  }
+}
+
+function s256 (verifier: string): string {
+  return createHash('sha256').update(verifier).digest('base64url')
+}
+
+function base64url (value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url')
+}
+
+function send (res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body))
+}
+
+async function readBody (req: IncomingMessage): Promise<string> {
+  let body = ''
+  for await (const chunk of req) {
+    body += (chunk as Buffer).toString('utf8')
+    if (body.length > 64 * 1024) throw new Error('token request too large')
+  }
+  return body
 }

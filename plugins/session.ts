@@ -3,6 +3,8 @@ import cookie from '@fastify/cookie'
 import session, { type FastifySessionOptions } from '@fastify/session'
 import type { SessionStore } from '../src/sessions/store.js'
 import { MemorySessionStore } from '../src/sessions/memory-store.js'
+import { RedisSessionStore } from '../src/sessions/redis-store.js'
+import { SessionCipher } from '../src/sessions/cipher.js'
 import { SessionStoreAdapter } from '../src/sessions/fastify-adapter.js'
 import type { SessionData } from '../src/sessions/types.js'
 
@@ -10,15 +12,30 @@ declare module 'fastify' {
   interface FastifyInstance { sessionStore: SessionStore }
   // The session holds our typed keys only.
   interface Session extends SessionData {}
+  // Routes that never read the session (health checks) skip loading it, so a
+  // failing session store cannot fail them.
+  interface FastifyContextConfig { skipSession?: boolean }
 }
 
 export default fp(async (app) => {
   const settings = app.config.session
-  const store: SessionStore = new MemorySessionStore({ maxEntries: settings.maxEntries })
+  const store: SessionStore = settings.store === 'redis'
+    ? new RedisSessionStore({
+      url: settings.redisUrl,
+      keyPrefix: settings.redisKeyPrefix,
+      cipher: new SessionCipher(settings.secrets),
+      idleTimeoutSeconds: settings.idleTimeoutSeconds,
+      maxAgeSeconds: settings.maxAgeSeconds
+    })
+    : new MemorySessionStore({ maxEntries: settings.maxEntries })
   app.decorate('sessionStore', store)
   app.addHook('onClose', async () => store.close())
 
   await app.register(cookie)
+  // Runs after the cookie parser and before @fastify/session's own hook.
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config.skipSession === true) delete request.cookies[settings.cookieName]
+  })
   await app.register(session, {
     secret: [...settings.secrets],
     cookieName: settings.cookieName,

@@ -4,9 +4,10 @@ import { healthSchema } from '../src/schemas.js'
 const STORE_PING_TIMEOUT_MS = 1000
 
 const health: FastifyPluginAsync = async (app) => {
-  app.get('/healthz', { schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }))
+  const config = { skipSession: true }
+  app.get('/healthz', { config, schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }))
 
-  app.get('/readyz', { schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (request, reply) => {
+  app.get('/readyz', { config, schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (request, reply) => {
     const provider = app.oidc.ready ? 'ok' : 'discovering'
     const sessionStore = await pingWithin(() => app.sessionStore.ping(), STORE_PING_TIMEOUT_MS)
     const ready = provider === 'ok' && sessionStore === 'ok'

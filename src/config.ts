@@ -22,8 +22,10 @@ export interface SessionConfig {
   /** The first signs; all verify (rotation). */
   readonly secrets: readonly string[]
   readonly secretGenerated: boolean
-  readonly store: 'memory'
+  readonly store: 'memory' | 'redis'
   readonly redisUrl: URL
+  /** Prefix of every key the gateway writes, so several deployments can share one Redis. */
+  readonly redisKeyPrefix: string
   readonly idleTimeoutSeconds: number
   readonly maxAgeSeconds: number
   readonly maxEntries: number
@@ -121,9 +123,6 @@ function readSessionConfig (env: Env, baseUrl: URL, production: boolean): Sessio
   if (store !== 'memory' && store !== 'redis') {
     throw new ConfigError('SESSION_STORE must be memory or redis')
   }
-  if (store === 'redis') {
-    throw new ConfigError('SESSION_STORE=redis is not available in this version yet; use memory (one instance)')
-  }
   const idleTimeoutSeconds = readSeconds(env, 'SESSION_IDLE_TIMEOUT', 1800)
   const maxAgeSeconds = readSeconds(env, 'SESSION_MAX_AGE', 28800)
   if (idleTimeoutSeconds > maxAgeSeconds) {
@@ -135,6 +134,7 @@ function readSessionConfig (env: Env, baseUrl: URL, production: boolean): Sessio
     secretGenerated: rawSecret === undefined,
     store,
     redisUrl: readRedisUrl(env),
+    redisKeyPrefix: readString(env, 'REDIS_KEY_PREFIX') ?? 'bff:',
     idleTimeoutSeconds,
     maxAgeSeconds,
     maxEntries: readSeconds(env, 'SESSION_MAX_ENTRIES', 100_000, 'a positive whole number'),

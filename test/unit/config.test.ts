@@ -80,7 +80,6 @@ const bad: Array<[string, Env, RegExp]> = [
   ['SESSION_SECRET must be long', { SESSION_SECRET: 'tooShortSecret' }, /^SESSION_SECRET must be at least 32 characters/],
   ['each rotated SESSION_SECRET must be long', { SESSION_SECRET: `${SECRET},tooShortSecret` }, /^SESSION_SECRET must be at least 32 characters/],
   ['SESSION_STORE is memory or redis', { SESSION_STORE: 'postgres' }, /^SESSION_STORE must be memory or redis/],
-  ['SESSION_STORE=redis says it is not there yet', { SESSION_STORE: 'redis' }, /^SESSION_STORE=redis is not available in this version yet/],
   ['REDIS_URL must be redis://', { REDIS_URL: 'http://127.0.0.1:6379' }, /^REDIS_URL must be a redis:\/\//],
   ['SESSION_IDLE_TIMEOUT must be whole seconds', { SESSION_IDLE_TIMEOUT: '1.5' }, /^SESSION_IDLE_TIMEOUT must be a positive whole number/],
   ['SESSION_MAX_AGE must be positive', { SESSION_MAX_AGE: '0' }, /^SESSION_MAX_AGE must be a positive whole number/],

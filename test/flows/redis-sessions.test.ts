@@ -1,0 +1,117 @@
+import t from 'tap'
+import { TestBrowser } from '../helpers/test-browser.js'
+import { signInAtDevIdp } from '../helpers/dev-idp-login.js'
+import { startStack, startGateway, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SECRET, type Stack } from '../helpers/gateway.js'
+import { redisForTest, REDIS_URL } from '../helpers/redis.js'
+
+async function logIn (stack: Stack, browser: TestBrowser): Promise<{ sid: string, logoutUrl: string }> {
+  const login = await browser.get(`${stack.gatewayUrl}/login`)
+  const callback = await signInAtDevIdp(browser, login.location as string, 'chris')
+  t.equal((await browser.get(callback.href)).status, 302)
+  return (await browser.get(`${stack.gatewayUrl}/me`)).json().session
+}
+
+/** A second instance behind the same (imaginary) load balancer: same settings, its own port. */
+async function secondInstance (t: { teardown (fn: () => unknown): void }, stack: Stack, env: Record<string, string> = {}): Promise<string> {
+  const { freePort } = await import('../helpers/free-port.js')
+  const port = await freePort()
+  await startGateway(t, {
+    PORT: String(port),
+    BASE_URL: stack.gatewayUrl,
+    OIDC_ISSUER: stack.idp.issuer,
+    OIDC_CLIENT_ID: TEST_CLIENT_ID,
+    OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
+    SESSION_STORE: 'redis',
+    REDIS_URL,
+    REDIS_KEY_PREFIX: stack.config.session.redisKeyPrefix,
+    ...env
+  })
+  return `http://127.0.0.1:${port}`
+}
+
+t.test('two instances share sessions through Redis', async (t) => {
+  const { prefix } = await redisForTest(t)
+  const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
+  const b = await secondInstance(t, stack)
+  const browser = new TestBrowser()
+  const session = await logIn(stack, browser)
+
+  const me = await browser.get(`${b}/me`)
+  t.equal(me.status, 200, 'logged in through A, /me through B')
+  t.equal(me.json().nationalNumber, '65070862267')
+
+  const out = await browser.get(`${b}${session.logoutUrl}`)
+  t.equal(out.status, 302, 'logout through B')
+  t.equal((await browser.get(`${stack.gatewayUrl}/me`)).status, 401, 'ended on A too')
+})
+
+t.test('a back-channel logout received by A ends the session used on B', async (t) => {
+  const { prefix } = await redisForTest(t)
+  const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
+  const b = await secondInstance(t, stack)
+  const browser = new TestBrowser()
+  await logIn(stack, browser)
+  t.equal((await browser.get(`${b}/me`)).status, 200)
+  const { logoutAtDevIdp } = await import('../helpers/dev-idp-login.js')
+  await logoutAtDevIdp(browser, new URL('/session/end', stack.idp.issuer).href)
+  let status = 200
+  for (let i = 0; i < 50 && status === 200; i++) {
+    status = (await browser.get(`${b}/me`)).status
+    if (status === 200) await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  t.equal(status, 401)
+})
+
+t.test('Redis holds no token, national number or name in clear, and a rotated secret keeps the session', async (t) => {
+  const { prefix, dump } = await redisForTest(t)
+  const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
+  const browser = new TestBrowser()
+  await logIn(stack, browser)
+  const raw = await dump()
+  t.ok(raw.length > 100, 'something was written')
+  for (const value of ['65070862267', 'Ricardo', 'Louizalaan', 'eyJ', 'oidc|itsme', 'f729d0aa', 'access', 'Token']) {
+    t.notOk(raw.includes(value), `no ${value} in the dump`)
+  }
+
+  const rotated = `${'n'.repeat(40)},${TEST_SECRET}`
+  const b = await secondInstance(t, stack, { SESSION_SECRET: rotated })
+  t.equal((await browser.get(`${b}/me`)).status, 200, 'the old secret still verifies and decrypts')
+  const other = await secondInstance(t, stack, { SESSION_SECRET: 'o'.repeat(40) })
+  t.equal((await browser.get(`${other}/me`)).status, 401, 'without the old secret the session is unreadable')
+})
+
+t.test('sessions survive a restart of the gateway', async (t) => {
+  const { prefix } = await redisForTest(t)
+  const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
+  const browser = new TestBrowser()
+  await logIn(stack, browser)
+  await stack.app.close()
+  const restarted = await secondInstance(t, stack)
+  t.equal((await browser.get(`${restarted}/me`)).status, 200)
+})
+
+t.test('a paused Redis gives 503 within the bound and /readyz 503; it recovers by itself', async (t) => {
+  const { prefix, redis } = await redisForTest(t)
+  const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
+  const browser = new TestBrowser()
+  await logIn(stack, browser)
+  await redis.call('CLIENT', 'PAUSE', '2500', 'ALL')
+  t.teardown(() => redis.call('CLIENT', 'UNPAUSE').catch(() => {}))
+  const started = Date.now()
+  const me = await browser.get(`${stack.gatewayUrl}/me`)
+  const took = Date.now() - started
+  t.equal(me.status, 503)
+  t.same(me.json(), { error: 'session_store_unavailable', message: 'The session store is unavailable; try again shortly' })
+  t.ok(took < 2000, `answered in ${took} ms`)
+  const ready = await browser.get(`${stack.gatewayUrl}/readyz`)
+  t.equal(ready.status, 503, ready.text)
+  t.equal((await browser.get(`${stack.gatewayUrl}/healthz`)).status, 200, 'still alive')
+  await redis.call('CLIENT', 'UNPAUSE')
+  let status = 0
+  for (let i = 0; i < 50 && status !== 200; i++) {
+    status = (await browser.get(`${stack.gatewayUrl}/me`)).status
+    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.equal(status, 200, 'the same session is back, no restart')
+  t.equal((await browser.get(`${stack.gatewayUrl}/readyz`)).status, 200)
+})

@@ -23,6 +23,11 @@ export default fp(async (app) => {
     ? new RedisSessionStore({
       url: settings.redisUrl,
       keyPrefix: settings.redisKeyPrefix,
+      sentinels: settings.redisSentinels,
+      sentinelName: settings.redisSentinelName,
+      sentinelPassword: settings.redisSentinelPassword,
+      clusterNodes: settings.redisClusterNodes,
+      commandTimeoutMs: 1000,
       cipher: new SessionCipher(settings.secrets),
       idleTimeoutSeconds: settings.idleTimeoutSeconds,
       maxAgeSeconds: settings.maxAgeSeconds

@@ -20,7 +20,8 @@ const me: FastifyPluginAsync = async (app) => {
   app.get('/me', {
     schema: { response: { 200: profileSchema, '4xx': errorSchema, '5xx': errorSchema } }
   }, async (request, reply) => {
-    const user = request.requireUser()
+    // Renewing here keeps the tokens alive and notices a session ended at the provider.
+    const user = await request.freshUser({ tolerateProviderOutage: true })
     reply.header('cache-control', 'no-store')
     return { ...toProfile(user.claims, { ...profileOptions, eid: user.eid }), session: sessionInfo(user) }
   })

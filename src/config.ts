@@ -16,7 +16,11 @@ export interface OidcConfig {
   readonly postLogoutRedirectUri: string
   readonly backchannelLogoutUri: string
   readonly httpTimeoutSeconds: number
+  /** An access token this close to expiry is refreshed before use. */
+  readonly refreshMarginSeconds: number
 }
+
+export interface RedisHost { readonly host: string, readonly port: number }
 
 export interface SessionConfig {
   /** The first signs; all verify (rotation). */
@@ -26,6 +30,12 @@ export interface SessionConfig {
   readonly redisUrl: URL
   /** Prefix of every key the gateway writes, so several deployments can share one Redis. */
   readonly redisKeyPrefix: string
+  /** With these, REDIS_URL only gives credentials, TLS and database; the primary is found through Sentinel. */
+  readonly redisSentinels: readonly RedisHost[] | undefined
+  readonly redisSentinelName: string
+  readonly redisSentinelPassword: string | undefined
+  /** With these, the store talks to a Redis Cluster; REDIS_URL only gives credentials and TLS. */
+  readonly redisClusterNodes: readonly RedisHost[] | undefined
   readonly idleTimeoutSeconds: number
   readonly maxAgeSeconds: number
   readonly maxEntries: number
@@ -86,7 +96,8 @@ export function loadConfig (env: Env): Config {
       redirectUri: new URL('/callback', baseUrl).href,
       postLogoutRedirectUri: new URL('/', baseUrl).href,
       backchannelLogoutUri: new URL('/backchannel-logout', baseUrl).href,
-      httpTimeoutSeconds: readSeconds(env, 'OIDC_HTTP_TIMEOUT', 10)
+      httpTimeoutSeconds: readSeconds(env, 'OIDC_HTTP_TIMEOUT', 10),
+      refreshMarginSeconds: readSeconds(env, 'TOKEN_REFRESH_MARGIN', 60)
     },
     devIdp: issuer === undefined ? { port: readPort(env, 'DEV_IDP_PORT', port === 0 ? 0 : port + 1) } : undefined,
     claims: { namespace: readNamespace(env) ?? (issuer === undefined ? DEV_CLAIMS_NAMESPACE : undefined) },
@@ -135,6 +146,7 @@ function readSessionConfig (env: Env, baseUrl: URL, production: boolean): Sessio
     store,
     redisUrl: readRedisUrl(env),
     redisKeyPrefix: readString(env, 'REDIS_KEY_PREFIX') ?? 'bff:',
+    ...readRedisTopology(env),
     idleTimeoutSeconds,
     maxAgeSeconds,
     maxEntries: readSeconds(env, 'SESSION_MAX_ENTRIES', 100_000, 'a positive whole number'),
@@ -216,6 +228,34 @@ function readRedisUrl (env: Env): URL {
     throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL')
   }
   return url
+}
+
+function readRedisTopology (env: Env): Pick<SessionConfig, 'redisSentinels' | 'redisSentinelName' | 'redisSentinelPassword' | 'redisClusterNodes'> {
+  const sentinels = readHostList(env, 'REDIS_SENTINELS')
+  const clusterNodes = readHostList(env, 'REDIS_CLUSTER_NODES')
+  if (sentinels !== undefined && clusterNodes !== undefined) {
+    throw new ConfigError('REDIS_SENTINELS and REDIS_CLUSTER_NODES exclude each other: Sentinel watches one primary, a Cluster shards across many')
+  }
+  return {
+    redisSentinels: sentinels,
+    redisSentinelName: readString(env, 'REDIS_SENTINEL_NAME') ?? 'mymaster',
+    redisSentinelPassword: readString(env, 'REDIS_SENTINEL_PASSWORD'),
+    redisClusterNodes: clusterNodes
+  }
+}
+
+/** A comma-separated list of host:port, e.g. `10.0.0.1:26379,10.0.0.2:26379`. */
+function readHostList (env: Env, name: string): RedisHost[] | undefined {
+  const raw = readString(env, name)
+  if (raw === undefined) return undefined
+  return raw.split(',').map((entry) => {
+    const match = /^\[?([^\]\s]+?)\]?:(\d{1,5})$/.exec(entry.trim())
+    const port = Number(match?.[2])
+    if (match === null || port < 1 || port > 65535) {
+      throw new ConfigError(`${name} must be a comma-separated list of host:port, such as 10.0.0.1:26379,10.0.0.2:26379`)
+    }
+    return { host: match[1] as string, port }
+  })
 }
 
 function readNamespace (env: Env): string | undefined {

@@ -22,6 +22,8 @@ export interface DevIdpOptions {
   /** Seconds; short ones let tests exercise refresh. */
   accessTokenTtl?: number
   rotateRefreshTokens?: boolean
+  /** Told of every token request, so tests can count refresh grants. */
+  onTokenGrant?: (grant: { grantType: string, ok: boolean }) => void
   /** When true nothing starts: this provider signs in anyone who clicks. */
   production: boolean
   log?: (message: string) => void
@@ -59,6 +61,11 @@ export async function startDevIdp (options: DevIdpOptions): Promise<DevIdp> {
     cookieKey: randomCookieKey()
   }))
   provider.use(interactionRoutes(provider))
+  const onTokenGrant = options.onTokenGrant
+  if (onTokenGrant !== undefined) {
+    provider.on('grant.success', (ctx) => onTokenGrant({ grantType: String(ctx.oidc.params?.grant_type), ok: true }))
+    provider.on('grant.error', (ctx) => onTokenGrant({ grantType: String(ctx.oidc.params?.grant_type), ok: false }))
+  }
   provider.on('server_error', (_ctx, error) => options.log?.(`development provider error: ${error.name}`))
   provider.on('backchannel.error', (_client, error) => options.log?.(`back-channel logout delivery failed: ${error.message}`))
   server.on('request', provider.callback())

@@ -2,9 +2,9 @@ import * as client from 'openid-client'
 import type { OidcConfig } from '../config.js'
 import { GatewayError } from '../errors.js'
 import type { LoginTransaction, TokenSet } from '../sessions/types.js'
-import { toLoginError } from './errors.js'
+import { toLoginError, toRefreshError } from './errors.js'
 import { retryWithBackoff } from './retry.js'
-import { allowedAlgorithms, createKeySet, verifyIdToken, verifyLogoutToken, type IdTokenClaims, type LogoutClaims, type TokenVerifier } from './tokens.js'
+import { allowedAlgorithms, createKeySet, verifyIdToken, verifyLogoutToken, verifyRefreshedIdToken, type IdTokenClaims, type LogoutClaims, type TokenVerifier } from './tokens.js'
 
 export interface OidcLogger {
   info (obj: object, msg: string): void
@@ -30,6 +30,12 @@ export interface OidcClient {
   finishLogin (callbackQuery: string, transaction: LoginTransaction): Promise<LoginResult>
   /** The provider's end-session URL for this ID token, or undefined when it has none. */
   endSessionUrl (idToken: string): URL | undefined
+  /**
+   * A refresh-token grant. The refreshed set keeps the old ID token (or
+   * refresh token) when the provider sends no new one. Throws a 401
+   * `unauthenticated` when the provider no longer honours the refresh token.
+   */
+  refresh (tokens: TokenSet, sub: string): Promise<TokenSet>
   /** Best effort: a failure is logged, never thrown, because logout must still succeed locally. */
   revokeRefreshToken (refreshToken: string): Promise<void>
   verifyLogoutToken (logoutToken: string): Promise<LogoutClaims>
@@ -120,11 +126,34 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
             idToken,
             refreshToken: response.refresh_token,
             accessTokenExpiresAt: expiresIn === undefined ? undefined : Date.now() + expiresIn * 1000,
-            scope: response.scope
+            scope: response.scope,
+            generation: 0
           }
         }
       } catch (error) {
         throw toLoginError(error)
+      }
+    },
+
+    async refresh (tokens, sub) {
+      const { configuration, verifier } = current()
+      if (tokens.refreshToken === undefined) {
+        throw new GatewayError('unauthenticated', 'The session cannot be renewed; sign in again', 401)
+      }
+      try {
+        const response = await client.refreshTokenGrant(configuration, tokens.refreshToken)
+        if (response.id_token !== undefined) await verifyRefreshedIdToken(verifier, response.id_token, sub)
+        const expiresIn = response.expiresIn()
+        return {
+          accessToken: response.access_token,
+          idToken: response.id_token ?? tokens.idToken,
+          refreshToken: response.refresh_token ?? tokens.refreshToken,
+          accessTokenExpiresAt: expiresIn === undefined ? undefined : Date.now() + expiresIn * 1000,
+          scope: response.scope ?? tokens.scope,
+          generation: tokens.generation + 1
+        }
+      } catch (error) {
+        throw toRefreshError(error)
       }
     },
 

@@ -29,6 +29,21 @@ export function toLoginError (error: unknown): GatewayError {
   return new GatewayError('provider_error', UNVERIFIABLE, 502, { cause: error })
 }
 
+/**
+ * A refused refresh grant (revoked, expired, reused, or an ID token for
+ * another user) ends the session: 401 `unauthenticated`. An unreachable provider
+ * ends nothing: 502/504, so the session can be renewed once it is back.
+ */
+export function toRefreshError (error: unknown): GatewayError {
+  if (error instanceof GatewayError && error.statusCode !== 400) return error
+  const network = toNetworkError(error)
+  if (network !== undefined) return network
+  if (error instanceof client.ResponseBodyError && error.status >= 500) {
+    return new GatewayError('provider_error', 'The identity provider failed to renew the session', 502, { cause: error })
+  }
+  return new GatewayError('unauthenticated', 'The session has ended at the identity provider; sign in again', 401, { cause: error })
+}
+
 /** A provider that could not be reached (502) or did not answer in time (504). */
 export function toNetworkError (error: unknown): GatewayError | undefined {
   const names = errorChainNames(error)

@@ -58,6 +58,15 @@ export async function verifyIdToken (verifier: TokenVerifier, idToken: string, e
   return payload as IdTokenClaims
 }
 
+/**
+ * An ID token from a refresh grant (OIDC Core 12.2): signed by the provider,
+ * for us, and about the same user; it carries no nonce of ours to check.
+ */
+export async function verifyRefreshedIdToken (verifier: TokenVerifier, idToken: string, expectedSub: string): Promise<void> {
+  const payload = await verifyJwt(verifier, idToken, ['iss', 'sub', 'aud', 'exp', 'iat'], ID_TOKEN_MAX_AGE_SECONDS, 'id_token_invalid')
+  if (payload.sub !== expectedSub) throw new GatewayError('id_token_invalid', 'The renewed ID token is about another user', 400)
+}
+
 /** Validates a logout token per OpenID Connect Back-Channel Logout 1.0, section 2.6. */
 export async function verifyLogoutToken (verifier: TokenVerifier, logoutToken: string): Promise<LogoutClaims> {
   const payload = await verifyJwt(verifier, logoutToken, ['iss', 'aud', 'iat', 'exp', 'jti', 'events'], LOGOUT_TOKEN_MAX_AGE_SECONDS, 'logout_token_invalid', 'logout+jwt')

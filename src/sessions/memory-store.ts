@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache'
-import type { SessionStore } from './store.js'
+import { keepNewerTokens, type SessionStore } from './store.js'
 import type { SessionData } from './types.js'
 
 export interface MemoryStoreOptions {
@@ -13,6 +13,7 @@ export class MemorySessionStore implements SessionStore {
   readonly #bySid = new Map<string, Set<string>>()
   readonly #bySub = new Map<string, Set<string>>()
   readonly #seen: LRUCache<string, true>
+  readonly #locks = new Map<string, number>()
 
   constructor (options: MemoryStoreOptions) {
     this.#sessions = new LRUCache<string, SessionData>({
@@ -35,7 +36,7 @@ export class MemorySessionStore implements SessionStore {
       this.#sessions.delete(id)
       return
     }
-    this.#sessions.set(id, data, { ttl: ttlSeconds * 1000 })
+    this.#sessions.set(id, keepNewerTokens(data, this.#sessions.get(id, { updateAgeOnGet: false })), { ttl: ttlSeconds * 1000 })
     if (data.user !== undefined) {
       addTo(this.#bySid, data.user.sid, id)
       addTo(this.#bySub, data.user.sub, id)
@@ -60,11 +61,24 @@ export class MemorySessionStore implements SessionStore {
     return true
   }
 
+  async lock (name: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
+    const now = Date.now()
+    const heldUntil = this.#locks.get(name)
+    if (heldUntil !== undefined && heldUntil > now) return undefined
+    const until = now + ttlMs
+    this.#locks.set(name, until)
+    return async () => {
+      // Only our own hold is released, not a later one taken after ours expired.
+      if (this.#locks.get(name) === until) this.#locks.delete(name)
+    }
+  }
+
   async ping (): Promise<void> {}
 
   async close (): Promise<void> {
     this.#sessions.clear()
     this.#seen.clear()
+    this.#locks.clear()
   }
 
   /** Entries held now, expired ones included until they are touched. */

@@ -1,70 +1,95 @@
-import { Redis } from 'ioredis'
+import { randomBytes } from 'node:crypto'
 import { GatewayError } from '../errors.js'
 import type { SessionCipher } from './cipher.js'
-import type { SessionStore } from './store.js'
+import { connectRedis, type RedisClient, type RedisConnectionSettings } from './redis-connection.js'
+import { keepNewerTokens, tokenGeneration, type SessionStore } from './store.js'
 import type { SessionData } from './types.js'
 
-export interface RedisStoreOptions {
-  readonly url: URL
-  readonly keyPrefix: string
+export interface RedisStoreOptions extends RedisConnectionSettings {
   readonly cipher: SessionCipher
   /** Reads slide a session's expiry to this many seconds (the idle timeout). */
   readonly idleTimeoutSeconds: number
   /** How long the sid and sub indexes live: the absolute session lifetime. */
   readonly maxAgeSeconds: number
-  /** A command that takes longer fails, so a slow Redis gives a 503, not a hang. */
-  readonly commandTimeoutMs?: number
 }
+
+interface ScriptedRedis {
+  /** SET unless the stored value's token generation is newer; 1 when written. */
+  setUnlessNewer (key: string, generation: number, value: string, ttlSeconds: number): Promise<number>
+  /** DEL only when the key still holds this holder's token. */
+  releaseLock (key: string, token: string): Promise<number>
+}
+
+/*
+ * Values are `<token generation>.<encrypted session>`: the generation stays
+ * readable so the write can be compared inside Redis, atomically.
+ */
+const SET_UNLESS_NEWER = `
+local current = redis.call('GET', KEYS[1])
+if current then
+  local stored = tonumber(string.match(current, '^(%d+)%.'))
+  if stored and stored > tonumber(ARGV[1]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1] .. '.' .. ARGV[2], 'EX', ARGV[3])
+return 1`
+
+const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`
+
+/** Attempts at a write that keeps newer tokens; each lost race means a refresh just landed. */
+const WRITE_ATTEMPTS = 3
 
 /**
  * Sessions shared by every gateway instance, encrypted at rest. Keys:
  * `s:<id>` (the encrypted session, with its TTL), `sid:<hash>` and
- * `sub:<hash>` (sets of session ids), `once:<hash>` (one-time values).
+ * `sub:<hash>` (sets of session ids), `once:<hash>` (one-time values),
+ * `lock:<hash>` (locks). Every command touches one key, so the same code runs
+ * on a Redis Cluster, where keys live in different slots.
  */
 export class RedisSessionStore implements SessionStore {
-  readonly #redis: Redis
+  readonly #redis: RedisClient & ScriptedRedis
   readonly #options: RedisStoreOptions
 
   constructor (options: RedisStoreOptions) {
     this.#options = options
-    this.#redis = new Redis(options.url.href, {
-      keyPrefix: options.keyPrefix,
-      // Fail fast while disconnected instead of queueing: callers get a 503 at once.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 1,
-      commandTimeout: options.commandTimeoutMs ?? 1000,
-      connectTimeout: 2000,
-      retryStrategy: (attempt) => Math.min(attempt * 200, 2000)
-    })
-    // ioredis reports connection errors here; reconnecting is its job.
-    this.#redis.on('error', () => {})
+    const redis = connectRedis(options)
+    redis.defineCommand('setUnlessNewer', { numberOfKeys: 1, lua: SET_UNLESS_NEWER })
+    redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK })
+    this.#redis = redis as RedisClient & ScriptedRedis
   }
 
   async get (id: string): Promise<SessionData | undefined> {
-    const blob = await this.#run(() => this.#redis.getex(`s:${id}`, 'EX', this.#options.idleTimeoutSeconds))
-    if (blob === null) return undefined
-    const data = this.#options.cipher.decrypt(id, blob)
-    return typeof data === 'object' && data !== null ? data as SessionData : undefined
+    const value = await this.#run(() => this.#redis.getex(`s:${id}`, 'EX', this.#options.idleTimeoutSeconds))
+    return value === null ? undefined : this.#decode(id, value)
   }
 
   async set (id: string, data: SessionData, ttlSeconds: number): Promise<void> {
     if (ttlSeconds <= 0) return await this.destroy(id)
-    const multi = this.#redis.multi().set(`s:${id}`, this.#options.cipher.encrypt(id, data), 'EX', ttlSeconds)
+    // Indexes first: a session that exists is always findable by back-channel logout.
     if (data.user !== undefined) {
-      for (const index of this.#indexKeys(data.user.sid, data.user.sub)) {
-        multi.sadd(index, id).expire(index, this.#options.maxAgeSeconds)
-      }
+      const { maxAgeSeconds } = this.#options
+      await this.#run(() => Promise.all(this.#indexKeys(data.user?.sid ?? '', data.user?.sub ?? '').flatMap((index) => [
+        this.#redis.sadd(index, id),
+        this.#redis.expire(index, maxAgeSeconds)
+      ])))
     }
-    await this.#run(() => multi.exec())
+    let next = data
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      const written = await this.#run(() => this.#redis.setUnlessNewer(`s:${id}`, tokenGeneration(next), this.#options.cipher.encrypt(id, next), ttlSeconds))
+      if (written === 1) return
+      next = keepNewerTokens(next, await this.#peek(id))
+    }
+    throw new GatewayError('session_store_unavailable', 'The session changed too often to be saved; try again', 503)
   }
 
   async destroy (id: string): Promise<void> {
-    const data = await this.get(id)
-    const multi = this.#redis.multi().del(`s:${id}`)
+    const data = await this.#peek(id)
+    await this.#run(() => this.#redis.del(`s:${id}`))
     if (data?.user !== undefined) {
-      for (const index of this.#indexKeys(data.user.sid, data.user.sub)) multi.srem(index, id)
+      const indexes = this.#indexKeys(data.user.sid, data.user.sub)
+      await this.#run(() => Promise.all(indexes.map((index) => this.#redis.srem(index, id))))
     }
-    await this.#run(() => multi.exec())
   }
 
   async destroyBySid (sid: string): Promise<number> {
@@ -80,6 +105,14 @@ export class RedisSessionStore implements SessionStore {
     return result === 'OK'
   }
 
+  async lock (name: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
+    const key = `lock:${this.#options.cipher.indexName(name)}`
+    const token = randomBytes(16).toString('base64url')
+    const taken = await this.#run(() => this.#redis.set(key, token, 'PX', ttlMs, 'NX'))
+    if (taken !== 'OK') return undefined
+    return async () => { await this.#run(() => this.#redis.releaseLock(key, token)) }
+  }
+
   async ping (): Promise<void> {
     await this.#run(() => this.#redis.ping())
   }
@@ -88,16 +121,30 @@ export class RedisSessionStore implements SessionStore {
     this.#redis.disconnect()
   }
 
+  /** Reads without sliding the idle timer. */
+  async #peek (id: string): Promise<SessionData | undefined> {
+    const value = await this.#run(() => this.#redis.get(`s:${id}`))
+    return value === null ? undefined : this.#decode(id, value)
+  }
+
+  #decode (id: string, value: string): SessionData | undefined {
+    const data = this.#options.cipher.decrypt(id, value.slice(value.indexOf('.') + 1))
+    return typeof data === 'object' && data !== null ? data as SessionData : undefined
+  }
+
   #indexKeys (sid: string, sub: string): string[] {
     const { cipher } = this.#options
     return [`sid:${cipher.indexName(sid)}`, `sub:${cipher.indexName(sub)}`]
   }
 
   async #destroyIndexes (indexes: string[]): Promise<number> {
-    const ids = await this.#run(() => this.#redis.sunion(...indexes))
-    if (ids.length === 0) return 0
-    const results = await this.#run(() => this.#redis.multi().del(...ids.map((id) => `s:${id}`)).del(...indexes).exec())
-    return Number(results?.[0]?.[1] ?? 0)
+    const members = await this.#run(() => Promise.all(indexes.map((index) => this.#redis.smembers(index))))
+    const ids = [...new Set(members.flat())]
+    const deleted = await this.#run(() => Promise.all([
+      ...ids.map((id) => this.#redis.del(`s:${id}`)),
+      ...indexes.map((index) => this.#redis.del(index))
+    ]))
+    return deleted.slice(0, ids.length).reduce((sum, count) => sum + count, 0)
   }
 
   async #run<T> (command: () => Promise<T>): Promise<T> {

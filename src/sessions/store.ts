@@ -7,12 +7,22 @@ import type { SessionData } from './types.js'
  */
 export interface SessionStore {
   get (id: string): Promise<SessionData | undefined>
+  /**
+   * Writes a session. When the stored one holds tokens of a newer generation
+   * (refreshed meanwhile, perhaps on another instance), those tokens are kept.
+   */
   set (id: string, data: SessionData, ttlSeconds: number): Promise<void>
   destroy (id: string): Promise<void>
   destroyBySid (sid: string): Promise<number>
   destroyBySub (sub: string): Promise<number>
   /** Remembers a one-time value (a logout token's jti); false when it was already seen. */
   remember (key: string, ttlSeconds: number): Promise<boolean>
+  /**
+   * Takes a lock shared by every instance using this store, held at most
+   * `ttlMs`. Resolves to its release function, or undefined when another
+   * holder has it.
+   */
+  lock (name: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>
   /** Resolves when the store answers; used by /readyz. */
   ping (): Promise<void>
   close (): Promise<void>
@@ -23,4 +33,21 @@ export function sessionTtlSeconds (data: SessionData, idleTimeoutSeconds: number
   if (data.user === undefined) return loginTtlSeconds
   const remaining = Math.floor((data.user.expiresAt - now) / 1000)
   return Math.max(0, Math.min(idleTimeoutSeconds, remaining))
+}
+
+/** Generation of a session's tokens; 0 without a user. */
+export function tokenGeneration (data: SessionData | undefined): number {
+  return data?.user?.tokens.generation ?? 0
+}
+
+/**
+ * `incoming` with the tokens of `stored` when those are newer and belong to
+ * the same login; otherwise `incoming` unchanged.
+ */
+export function keepNewerTokens (incoming: SessionData, stored: SessionData | undefined): SessionData {
+  const user = incoming.user
+  const storedUser = stored?.user
+  if (user === undefined || storedUser === undefined || storedUser.sid !== user.sid) return incoming
+  if (storedUser.tokens.generation <= user.tokens.generation) return incoming
+  return { ...incoming, user: { ...user, tokens: storedUser.tokens } }
 }

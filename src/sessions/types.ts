@@ -16,6 +16,12 @@ export interface TokenSet {
   /** Epoch milliseconds; undefined when the provider did not say. */
   readonly accessTokenExpiresAt: number | undefined
   readonly scope: string | undefined
+  /**
+   * How many refresh grants produced this set (0 at login). Stores never
+   * replace a session's tokens with an older generation, so a request that
+   * loaded the session before a refresh cannot write the used refresh token back.
+   */
+  readonly generation: number
 }
 
 export interface SessionUser {

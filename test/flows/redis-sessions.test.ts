@@ -115,3 +115,40 @@ t.test('a paused Redis gives 503 within the bound and /readyz 503; it recovers b
   t.equal(status, 200, 'the same session is back, no restart')
   t.equal((await browser.get(`${stack.gatewayUrl}/readyz`)).status, 200)
 })
+
+t.test('a stopped Redis gives 503s during traffic; once it is back the sessions it kept work again, without a restart', async (t) => {
+  const { startRedisServer } = await import('../helpers/redis-servers.js')
+  // Append-only with fsync on every write: what Redis keeps across its own restart.
+  const redis = await startRedisServer(t, ['--appendonly', 'yes', '--appendfsync', 'always'])
+  const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL: redis.url } })
+  const browser = new TestBrowser()
+  await logIn(stack, browser)
+
+  const statuses: number[] = []
+  let traffic = true
+  const load = (async () => {
+    while (traffic) {
+      statuses.push((await browser.get(`${stack.gatewayUrl}/me`)).status)
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  })()
+  await new Promise((resolve) => setTimeout(resolve, 100))
+  await redis.stop()
+  const started = Date.now()
+  const during = await browser.get(`${stack.gatewayUrl}/me`)
+  t.equal(during.status, 503, 'a session is needed and the store is gone')
+  t.equal(during.json().error, 'session_store_unavailable')
+  t.ok(Date.now() - started < 2000, 'answered within the bound')
+  t.equal((await browser.get(`${stack.gatewayUrl}/readyz`)).status, 503)
+  await redis.start()
+  let status = 0
+  for (let i = 0; i < 100 && status !== 200; i++) {
+    status = (await browser.get(`${stack.gatewayUrl}/me`)).status
+    if (status !== 200) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  traffic = false
+  await load
+  t.equal(status, 200, 'the same session, no gateway restart')
+  t.equal((await browser.get(`${stack.gatewayUrl}/readyz`)).status, 200)
+  t.same(new Set(statuses), new Set([200, 503]), 'the traffic saw only 200 and 503, never a 401 or a 500')
+})

@@ -2,6 +2,7 @@ import t from 'tap'
 import { MemorySessionStore } from '../../src/sessions/memory-store.js'
 import { sessionTtlSeconds } from '../../src/sessions/store.js'
 import type { SessionData, SessionUser } from '../../src/sessions/types.js'
+import { checkStoreContract } from '../helpers/store-contract.js'
 
 function user (sub: string, sid: string, expiresAt = Date.now() + 60_000): SessionUser {
   return {
@@ -9,7 +10,7 @@ function user (sub: string, sid: string, expiresAt = Date.now() + 60_000): Sessi
     sid,
     eid: 'itsme',
     claims: { sub },
-    tokens: { accessToken: 'at', idToken: 'id', refreshToken: undefined, accessTokenExpiresAt: undefined, scope: undefined },
+    tokens: { accessToken: 'at', idToken: 'id', refreshToken: undefined, accessTokenExpiresAt: undefined, scope: undefined, generation: 0 },
     expiresAt
   }
 }
@@ -40,24 +41,8 @@ t.test('a zero time to live deletes instead of storing', async (t) => {
   t.equal(await store.get('x'), undefined)
 })
 
-t.test('sessions are found by sid and by sub', async (t) => {
-  const store = new MemorySessionStore({ maxEntries: 10 })
-  await store.set('one', { user: user('alice', 'sid-1') }, 60)
-  await store.set('two', { user: user('alice', 'sid-2') }, 60)
-  await store.set('three', { user: user('bob', 'sid-3') }, 60)
-  t.equal(await store.destroyBySid('sid-1'), 1)
-  t.equal(await store.get('one'), undefined)
-  t.ok(await store.get('two'))
-  t.equal(await store.destroyBySub('alice'), 1, 'the remaining one of alice')
-  t.ok(await store.get('three'), 'bob is untouched')
-  t.equal(await store.destroyBySub('nobody'), 0)
-})
-
-t.test('remember() says whether a one-time value is new', async (t) => {
-  const store = new MemorySessionStore({ maxEntries: 10 })
-  t.equal(await store.remember('jti-1', 60), true)
-  t.equal(await store.remember('jti-1', 60), false)
-  t.equal(await store.remember('jti-2', 60), true)
+t.test('the memory store keeps the store contract', async (t) => {
+  await checkStoreContract(t, async () => new MemorySessionStore({ maxEntries: 10 }))
 })
 
 const ttlRows: Array<[string, SessionData, number]> = [

@@ -1,19 +1,22 @@
 import t from 'tap'
-import { execFile, spawn } from 'node:child_process'
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
 import { cp, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { startTestIdp, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../helpers/gateway.js'
+import { startTestIdp, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE } from '../helpers/gateway.js'
 import { freePort } from '../helpers/free-port.js'
 import { TEST_SECRET } from '../helpers/constants.js'
+import { signInAtDevIdp } from '../helpers/dev-idp-login.js'
+import { redisForTest, REDIS_URL } from '../helpers/redis.js'
+import { TestBrowser } from '../helpers/test-browser.js'
 
 const run = promisify(execFile)
 const root = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..')
 
 // The Dockerfile's steps, without Docker: build, production-only install of the
 // built output in a clean folder, start it as the image would, ask /healthz.
-t.test('the built output starts from a production-only install, like the container image', { timeout: 240_000 }, async (t) => {
+t.test('the built output starts from a production-only install, like the container image, and two replicas share sessions', { timeout: 240_000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'bff-image-'))
   t.teardown(() => rm(dir, { recursive: true, force: true }))
   await run('npm', ['run', 'build'], { cwd: root })
@@ -24,42 +27,63 @@ t.test('the built output starts from a production-only install, like the contain
 
   await t.rejects(run('node', ['-e', "import('oidc-provider')"], { cwd: dir }), 'the development provider is not in the production install')
 
-  const port = await freePort()
-  const baseUrl = `http://127.0.0.1:${port}`
+  // Two replicas sharing Redis, as docker-compose.yml runs them.
+  const { prefix } = await redisForTest(t)
+  const [portA, portB] = [await freePort(), await freePort()]
+  const baseUrl = `http://127.0.0.1:${portA}`
   const idp = await startTestIdp(t, baseUrl)
-
   const env = {
     PATH: process.env.PATH,
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
-    PORT: String(port),
     BASE_URL: baseUrl,
     OIDC_ISSUER: idp.issuer,
     OIDC_CLIENT_ID: TEST_CLIENT_ID,
     OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
-    SESSION_SECRET: TEST_SECRET
+    CLAIMS_NAMESPACE: TEST_NAMESPACE,
+    SESSION_SECRET: TEST_SECRET,
+    SESSION_STORE: 'redis',
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix
   }
+  const a = startBuiltServer(t, dir, { ...env, PORT: String(portA) })
+  const b = startBuiltServer(t, dir, { ...env, PORT: String(portB) })
+  for (const port of [portA, portB]) {
+    let ready = 0
+    for (let i = 0; i < 100 && ready !== 200; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0)
+    }
+    t.equal(ready, 200, `replica on ${port} is ready against the provider and Redis`)
+  }
+  const health = await fetch(`${baseUrl}/healthz`)
+  t.equal(health.status, 200)
+  t.same(await health.json(), { status: 'ok' })
+
+  const browser = new TestBrowser()
+  const login = await browser.get(`${baseUrl}/login`)
+  const callback = await signInAtDevIdp(browser, login.location as string, 'chris')
+  t.equal((await browser.get(callback.href)).status, 302, 'signed in through one replica')
+  const me = await browser.get(`http://127.0.0.1:${portB}/me`)
+  t.equal(me.status, 200, 'and signed in on the other')
+  t.equal(me.json().nationalNumber, '65070862267')
+
+  for (const replica of [a, b]) {
+    replica.process.kill('SIGTERM')
+    t.equal(await replica.exited, 0, 'SIGTERM ends it cleanly')
+    t.match(replica.output(), /"msg":"shutting down"/)
+  }
+})
+
+function startBuiltServer (t: { teardown (fn: () => unknown): void }, dir: string, env: Record<string, string | undefined>): { process: ChildProcess, exited: Promise<number | null>, output (): string } {
   const server = spawn(process.execPath, ['dist/src/server.js'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   server.stdout.on('data', (chunk: Buffer) => { output += chunk.toString() })
   server.stderr.on('data', (chunk: Buffer) => { output += chunk.toString() })
   const exited = new Promise<number | null>((resolve) => server.once('exit', resolve))
   t.teardown(() => { server.kill('SIGKILL') })
-
-  let ready = 0
-  for (let i = 0; i < 100 && ready !== 200; i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100))
-    ready = await fetch(`${baseUrl}/readyz`).then((r) => r.status, () => 0)
-  }
-  t.equal(ready, 200, 'ready against the provider')
-  const health = await fetch(`${baseUrl}/healthz`)
-  t.equal(health.status, 200)
-  t.same(await health.json(), { status: 'ok' })
-
-  server.kill('SIGTERM')
-  t.equal(await exited, 0, 'SIGTERM ends it cleanly')
-  t.match(output, /"msg":"shutting down"/)
-})
+  return { process: server, exited, output: () => output }
+}
 
 t.test('production refuses to start with the development provider, in one clear line', async (t) => {
   await run('npm', ['run', 'build'], { cwd: root })

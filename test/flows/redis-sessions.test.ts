@@ -140,6 +140,8 @@ t.test('a stopped Redis gives 503s during traffic; once it is back the sessions 
   t.equal(during.json().error, 'session_store_unavailable')
   t.ok(Date.now() - started < 2000, 'answered within the bound')
   t.equal((await browser.get(`${stack.gatewayUrl}/readyz`)).status, 503)
+  // Let the traffic meet the outage too before Redis comes back.
+  for (let i = 0; i < 50 && !statuses.includes(503); i++) await new Promise((resolve) => setTimeout(resolve, 20))
   await redis.start()
   let status = 0
   for (let i = 0; i < 100 && status !== 200; i++) {

@@ -9,6 +9,17 @@ const AUTH0: Env = {
   OIDC_CLIENT_SECRET: 'shh-very-secret-value'
 }
 
+t.test('Redis Sentinel and Cluster nodes are read as host:port lists', async (t) => {
+  const sentinel = loadConfig({ REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'sessions' }).session
+  t.same(sentinel.redisSentinels, [{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-b', port: 26380 }, { host: '::1', port: 26381 }])
+  t.equal(sentinel.redisSentinelName, 'sessions')
+  t.equal(sentinel.redisClusterNodes, undefined)
+  const cluster = loadConfig({ REDIS_CLUSTER_NODES: 'node-1:6379' }).session
+  t.same(cluster.redisClusterNodes, [{ host: 'node-1', port: 6379 }])
+  t.equal(cluster.redisSentinelName, 'mymaster', 'the default name')
+  t.equal(loadConfig({}).oidc.refreshMarginSeconds, 60)
+})
+
 t.test('defaults follow the contract', async (t) => {
   const config = loadConfig({})
   t.equal(config.port, 3000)
@@ -81,6 +92,10 @@ const bad: Array<[string, Env, RegExp]> = [
   ['each rotated SESSION_SECRET must be long', { SESSION_SECRET: `${SECRET},tooShortSecret` }, /^SESSION_SECRET must be at least 32 characters/],
   ['SESSION_STORE is memory or redis', { SESSION_STORE: 'postgres' }, /^SESSION_STORE must be memory or redis/],
   ['REDIS_URL must be redis://', { REDIS_URL: 'http://127.0.0.1:6379' }, /^REDIS_URL must be a redis:\/\//],
+  ['REDIS_SENTINELS needs host:port', { REDIS_SENTINELS: '10.0.0.1' }, /^REDIS_SENTINELS must be a comma-separated list of host:port/],
+  ['REDIS_CLUSTER_NODES needs real ports', { REDIS_CLUSTER_NODES: '10.0.0.1:6379,10.0.0.2:70000' }, /^REDIS_CLUSTER_NODES must be a comma-separated list/],
+  ['Sentinel and Cluster exclude each other', { REDIS_SENTINELS: 'a:26379', REDIS_CLUSTER_NODES: 'b:6379' }, /^REDIS_SENTINELS and REDIS_CLUSTER_NODES exclude each other/],
+  ['TOKEN_REFRESH_MARGIN is whole seconds', { TOKEN_REFRESH_MARGIN: '1.5' }, /^TOKEN_REFRESH_MARGIN must be a positive whole number of seconds/],
   ['SESSION_IDLE_TIMEOUT must be whole seconds', { SESSION_IDLE_TIMEOUT: '1.5' }, /^SESSION_IDLE_TIMEOUT must be a positive whole number/],
   ['SESSION_MAX_AGE must be positive', { SESSION_MAX_AGE: '0' }, /^SESSION_MAX_AGE must be a positive whole number/],
   ['the idle timeout fits in the lifetime', { SESSION_IDLE_TIMEOUT: '600', SESSION_MAX_AGE: '300' }, /^SESSION_IDLE_TIMEOUT must not be longer/],

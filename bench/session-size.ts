@@ -41,7 +41,7 @@ try {
     const kind = key.slice(prefix.length).split(':')[0] as string
     const type = await redis.type(key)
     if (kind === 's') session = { id: key.slice(`${prefix}s:`.length), value: await redis.get(key) ?? '' }
-    const size = type === 'string' ? `${await redis.strlen(key)} B value` : `${await redis.scard(key)} member(s)`
+    const size = type === 'string' ? `${await redis.strlen(key)} B value` : `${await redis.zcard(key)} member(s)`
     console.log(`  ${kind.padEnd(4)} ${type.padEnd(7)} ${size.padEnd(16)} MEMORY USAGE ${bytes} B`)
     total += bytes
   }

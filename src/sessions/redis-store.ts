@@ -43,7 +43,7 @@ const WRITE_ATTEMPTS = 3
 /**
  * Sessions shared by every gateway instance, encrypted at rest. Keys:
  * `s:<id>` (the encrypted session, with its TTL), `sid:<hash>` and
- * `sub:<hash>` (sets of session ids), `once:<hash>` (one-time values),
+ * `sub:<hash>` (sorted sets of session ids, scored by the session's absolute end), `once:<hash>` (one-time values),
  * `lock:<hash>` (locks). Every command touches one key, so the same code runs
  * on a Redis Cluster, where keys live in different slots.
  */
@@ -67,10 +67,14 @@ export class RedisSessionStore implements SessionStore {
   async set (id: string, data: SessionData, ttlSeconds: number): Promise<void> {
     if (ttlSeconds <= 0) return await this.destroy(id)
     // Indexes first: a session that exists is always findable by back-channel logout.
-    if (data.user !== undefined) {
+    const user = data.user
+    if (user !== undefined) {
       const { maxAgeSeconds } = this.#options
-      await this.#run(() => Promise.all(this.#indexKeys(data.user?.sid ?? '', data.user?.sub ?? '').flatMap((index) => [
-        this.#redis.sadd(index, id),
+      // Scored by the session's absolute end: members past it are pruned on
+      // every write, so a user who signs in daily does not grow the index forever.
+      await this.#run(() => Promise.all(this.#indexKeys(user.sid, user.sub).flatMap((index) => [
+        this.#redis.zadd(index, user.expiresAt, id),
+        this.#redis.zremrangebyscore(index, '-inf', Date.now()),
         this.#redis.expire(index, maxAgeSeconds)
       ])))
     }
@@ -88,7 +92,7 @@ export class RedisSessionStore implements SessionStore {
     await this.#run(() => this.#redis.del(`s:${id}`))
     if (data?.user !== undefined) {
       const indexes = this.#indexKeys(data.user.sid, data.user.sub)
-      await this.#run(() => Promise.all(indexes.map((index) => this.#redis.srem(index, id))))
+      await this.#run(() => Promise.all(indexes.map((index) => this.#redis.zrem(index, id))))
     }
   }
 
@@ -138,7 +142,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async #destroyIndexes (indexes: string[]): Promise<number> {
-    const members = await this.#run(() => Promise.all(indexes.map((index) => this.#redis.smembers(index))))
+    const members = await this.#run(() => Promise.all(indexes.map((index) => this.#redis.zrangebyscore(index, Date.now(), '+inf'))))
     const ids = [...new Set(members.flat())]
     const deleted = await this.#run(() => Promise.all([
       ...ids.map((id) => this.#redis.del(`s:${id}`)),

@@ -1,8 +1,10 @@
 import t from 'tap'
 import { TestBrowser } from '../helpers/test-browser.js'
-import { signInAtDevIdp } from '../helpers/dev-idp-login.js'
+import { freePort } from '../helpers/free-port.js'
+import { logoutAtDevIdp, signInAtDevIdp } from '../helpers/dev-idp-login.js'
 import { startStack, startGateway, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SECRET, type Stack } from '../helpers/gateway.js'
 import { redisForTest, REDIS_URL } from '../helpers/redis.js'
+import { startRedisServer } from '../helpers/redis-servers.js'
 
 async function logIn (stack: Stack, browser: TestBrowser): Promise<{ sid: string, logoutUrl: string }> {
   const login = await browser.get(`${stack.gatewayUrl}/login`)
@@ -13,7 +15,6 @@ async function logIn (stack: Stack, browser: TestBrowser): Promise<{ sid: string
 
 /** A second instance behind the same (imaginary) load balancer: same settings, its own port. */
 async function secondInstance (t: { teardown (fn: () => unknown): void }, stack: Stack, env: Record<string, string> = {}): Promise<string> {
-  const { freePort } = await import('../helpers/free-port.js')
   const port = await freePort()
   await startGateway(t, {
     PORT: String(port),
@@ -52,7 +53,6 @@ t.test('a back-channel logout received by A ends the session used on B', async (
   const browser = new TestBrowser()
   await logIn(stack, browser)
   t.equal((await browser.get(`${b}/me`)).status, 200)
-  const { logoutAtDevIdp } = await import('../helpers/dev-idp-login.js')
   await logoutAtDevIdp(browser, new URL('/session/end', stack.idp.issuer).href)
   let status = 200
   for (let i = 0; i < 50 && status === 200; i++) {
@@ -80,14 +80,30 @@ t.test('Redis holds no token, national number or name in clear, and a rotated se
   t.equal((await browser.get(`${other}/me`)).status, 401, 'without the old secret the session is unreadable')
 })
 
-t.test('sessions survive a restart of the gateway', async (t) => {
+t.test('sessions survive a restart of both instances', async (t) => {
   const { prefix } = await redisForTest(t)
   const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
+  const env = {
+    BASE_URL: stack.gatewayUrl,
+    OIDC_ISSUER: stack.idp.issuer,
+    OIDC_CLIENT_ID: TEST_CLIENT_ID,
+    OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
+    SESSION_STORE: 'redis',
+    REDIS_URL,
+    REDIS_KEY_PREFIX: prefix
+  }
+  const b = await startGateway(t, { ...env, PORT: String(await freePort()) })
   const browser = new TestBrowser()
   await logIn(stack, browser)
-  await stack.app.close()
-  const restarted = await secondInstance(t, stack)
-  t.equal((await browser.get(`${restarted}/me`)).status, 200)
+  await Promise.all([stack.app.close(), b.app.close()])
+  t.equal(await fetch(`${stack.gatewayUrl}/healthz`).then(() => 'up', () => 'down'), 'down', 'both instances are stopped')
+
+  const restarted = await Promise.all([1, 2].map(async () => (await startGateway(t, { ...env, PORT: String(await freePort()) })).config.port))
+  for (const port of restarted) {
+    const me = await browser.get(`http://127.0.0.1:${port}/me`)
+    t.equal(me.status, 200, `the session is served by the restarted instance on ${port}`)
+    t.equal(me.json().sub, 'oidc|itsme|{f729d0aa-db04-44e7-b5c7-b961cd170db3}')
+  }
 })
 
 t.test('a paused Redis gives 503 within the bound and /readyz 503; it recovers by itself', async (t) => {
@@ -117,7 +133,6 @@ t.test('a paused Redis gives 503 within the bound and /readyz 503; it recovers b
 })
 
 t.test('a stopped Redis gives 503s during traffic; once it is back the sessions it kept work again, without a restart', async (t) => {
-  const { startRedisServer } = await import('../helpers/redis-servers.js')
   // Append-only with fsync on every write: what Redis keeps across its own restart.
   const redis = await startRedisServer(t, ['--appendonly', 'yes', '--appendfsync', 'always'])
   const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL: redis.url } })

@@ -46,7 +46,7 @@ export async function redisForTest (t: Teardown): Promise<{ prefix: string, redi
     const parts: string[] = []
     for (const key of keys) {
       const type = await redis.type(key)
-      const value = type === 'string' ? await redis.get(key) : (await redis.smembers(key)).join(',')
+      const value = type === 'string' ? await redis.get(key) : (await redis.zrange(key, '0', '-1')).join(',')
       parts.push(`${key}=${value ?? ''}`)
     }
     return parts.join('\n')

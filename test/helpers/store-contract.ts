@@ -63,6 +63,17 @@ export async function checkStoreContract (t: Test, makeStore: () => Promise<Sess
     t.equal(await store.destroyBySub('nobody'), 0)
   })
 
+  await t.test('a session that expired is not counted or found again through its indexes', async (t) => {
+    const store = await makeStore()
+    await store.set('old', { user: sessionUser('carol', 'sid-old') }, 1)
+    await new Promise((resolve) => setTimeout(resolve, 1200))
+    await store.set('new', { user: sessionUser('carol', 'sid-new') }, 60)
+    t.equal(await store.get('old'), undefined, 'expired')
+    t.equal(await store.destroyBySid('sid-old'), 0, 'its sid ends nothing')
+    t.equal(await store.destroyBySub('carol'), 1, 'only the live session of that user is ended')
+    t.equal(await store.get('new'), undefined)
+  })
+
   await t.test('remember() says whether a one-time value is new', async (t) => {
     const store = await makeStore()
     t.equal(await store.remember('jti-1', 60), true)

@@ -1,4 +1,5 @@
 import t from 'tap'
+import type { FastifyInstance } from 'fastify'
 import { TestBrowser } from '../helpers/test-browser.js'
 import { freePort } from '../helpers/free-port.js'
 import { logoutAtDevIdp, signInAtDevIdp } from '../helpers/dev-idp-login.js'
@@ -14,9 +15,9 @@ async function logIn (stack: Stack, browser: TestBrowser): Promise<{ sid: string
 }
 
 /** A second instance behind the same (imaginary) load balancer: same settings, its own port. */
-async function secondInstance (t: { teardown (fn: () => unknown): void }, stack: Stack, env: Record<string, string> = {}): Promise<string> {
+async function secondInstance (t: { teardown (fn: () => unknown): void }, stack: Stack, env: Record<string, string> = {}): Promise<{ url: string, app: FastifyInstance }> {
   const port = await freePort()
-  await startGateway(t, {
+  const { app } = await startGateway(t, {
     PORT: String(port),
     BASE_URL: stack.gatewayUrl,
     OIDC_ISSUER: stack.idp.issuer,
@@ -27,13 +28,13 @@ async function secondInstance (t: { teardown (fn: () => unknown): void }, stack:
     REDIS_KEY_PREFIX: stack.config.session.redisKeyPrefix,
     ...env
   })
-  return `http://127.0.0.1:${port}`
+  return { url: `http://127.0.0.1:${port}`, app }
 }
 
 t.test('two instances share sessions through Redis', async (t) => {
   const { prefix } = await redisForTest(t)
   const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
-  const b = await secondInstance(t, stack)
+  const { url: b } = await secondInstance(t, stack)
   const browser = new TestBrowser()
   const session = await logIn(stack, browser)
 
@@ -49,7 +50,7 @@ t.test('two instances share sessions through Redis', async (t) => {
 t.test('a back-channel logout received by A ends the session used on B', async (t) => {
   const { prefix } = await redisForTest(t)
   const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
-  const b = await secondInstance(t, stack)
+  const { url: b } = await secondInstance(t, stack)
   const browser = new TestBrowser()
   await logIn(stack, browser)
   t.equal((await browser.get(`${b}/me`)).status, 200)
@@ -74,34 +75,24 @@ t.test('Redis holds no token, national number or name in clear, and a rotated se
   }
 
   const rotated = `${'n'.repeat(40)},${TEST_SECRET}`
-  const b = await secondInstance(t, stack, { SESSION_SECRET: rotated })
+  const { url: b } = await secondInstance(t, stack, { SESSION_SECRET: rotated })
   t.equal((await browser.get(`${b}/me`)).status, 200, 'the old secret still verifies and decrypts')
-  const other = await secondInstance(t, stack, { SESSION_SECRET: 'o'.repeat(40) })
+  const { url: other } = await secondInstance(t, stack, { SESSION_SECRET: 'o'.repeat(40) })
   t.equal((await browser.get(`${other}/me`)).status, 401, 'without the old secret the session is unreadable')
 })
 
 t.test('sessions survive a restart of both instances', async (t) => {
   const { prefix } = await redisForTest(t)
   const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
-  const env = {
-    BASE_URL: stack.gatewayUrl,
-    OIDC_ISSUER: stack.idp.issuer,
-    OIDC_CLIENT_ID: TEST_CLIENT_ID,
-    OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
-    SESSION_STORE: 'redis',
-    REDIS_URL,
-    REDIS_KEY_PREFIX: prefix
-  }
-  const b = await startGateway(t, { ...env, PORT: String(await freePort()) })
+  const b = await secondInstance(t, stack)
   const browser = new TestBrowser()
   await logIn(stack, browser)
   await Promise.all([stack.app.close(), b.app.close()])
-  t.equal(await fetch(`${stack.gatewayUrl}/healthz`).then(() => 'up', () => 'down'), 'down', 'both instances are stopped')
+  t.equal(await fetch(`${b.url}/healthz`).then(() => 'up', () => 'down'), 'down', 'both instances are stopped')
 
-  const restarted = await Promise.all([1, 2].map(async () => (await startGateway(t, { ...env, PORT: String(await freePort()) })).config.port))
-  for (const port of restarted) {
-    const me = await browser.get(`http://127.0.0.1:${port}/me`)
-    t.equal(me.status, 200, `the session is served by the restarted instance on ${port}`)
+  for (const restarted of [await secondInstance(t, stack), await secondInstance(t, stack)]) {
+    const me = await browser.get(`${restarted.url}/me`)
+    t.equal(me.status, 200, 'the session is served by a restarted instance')
     t.equal(me.json().sub, 'oidc|itsme|{f729d0aa-db04-44e7-b5c7-b961cd170db3}')
   }
 })

@@ -4,24 +4,48 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import autoload from '@fastify/autoload'
 import type { Config } from './config.js'
 import { loggerOptions } from './log.js'
+import { answerClientError } from './client-errors.js'
 
 export interface BuildOptions {
   readonly config: Config
   /** Where log lines go (tests capture them); stdout by default. */
   readonly logStream?: NodeJS.WritableStream
+  /** Tighter bounds for tests; the defaults suit production. */
+  readonly limits?: Partial<ServerLimits>
 }
+
+/** Bounds that keep a slow or greedy client from holding the server. */
+export interface ServerLimits {
+  /** The request line and headers must arrive within this (a slowloris client is cut off). */
+  readonly headersTimeoutMs: number
+  /** The whole request, body included, must arrive within this. */
+  readonly requestTimeoutMs: number
+  /** Request line plus headers, cookies included. */
+  readonly maxHeaderBytes: number
+}
+
+const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, maxHeaderBytes: 16 * 1024 }
 
 const root = join(fileURLToPath(import.meta.url), '..', '..')
 
 /** The whole gateway, as the server runs it and as tests build it. */
-export async function buildApp ({ config, logStream }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp ({ config, logStream, limits: overrides }: BuildOptions): Promise<FastifyInstance> {
+  const limits = { ...DEFAULT_LIMITS, ...overrides }
   const app = Fastify({
     logger: { ...loggerOptions(config.logLevel), stream: logStream ?? process.stdout },
     trustProxy: config.trustProxy,
     // Query strings and headers stay small; nothing here needs more.
     bodyLimit: 64 * 1024,
     requestIdHeader: false,
-    routerOptions: { maxParamLength: 200 }
+    routerOptions: { maxParamLength: 200 },
+    requestTimeout: limits.requestTimeoutMs,
+    clientErrorHandler: answerClientError,
+    http: {
+      headersTimeout: limits.headersTimeoutMs,
+      maxHeaderSize: limits.maxHeaderBytes,
+      // Node looks for expired requests this often (30 s by default).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
+    }
   })
   await app.register(autoload, { dir: join(root, 'plugins'), options: { config } })
   await app.register(autoload, { dir: join(root, 'routes') })

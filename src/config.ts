@@ -16,6 +16,8 @@ export interface OidcConfig {
   readonly postLogoutRedirectUri: string
   readonly backchannelLogoutUri: string
   readonly httpTimeoutSeconds: number
+  /** Least time between two JWKS fetches caused by an unknown key id (refetch storms). */
+  readonly jwksCooldownSeconds: number
   /** An access token this close to expiry is refreshed before use. */
   readonly refreshMarginSeconds: number
 }
@@ -97,6 +99,7 @@ export function loadConfig (env: Env): Config {
       postLogoutRedirectUri: new URL('/', baseUrl).href,
       backchannelLogoutUri: new URL('/backchannel-logout', baseUrl).href,
       httpTimeoutSeconds: readSeconds(env, 'OIDC_HTTP_TIMEOUT', 10),
+      jwksCooldownSeconds: readSeconds(env, 'OIDC_JWKS_COOLDOWN', 30),
       refreshMarginSeconds: readSeconds(env, 'TOKEN_REFRESH_MARGIN', 60)
     },
     devIdp: issuer === undefined ? { port: readPort(env, 'DEV_IDP_PORT', port === 0 ? 0 : port + 1) } : undefined,

@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'provider_unavailable'
   | 'provider_timeout'
   | 'session_store_unavailable'
+  | 'request_timeout'
+  | 'headers_too_large'
   | 'internal_error'
 
 export class GatewayError extends Error {

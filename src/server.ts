@@ -1,3 +1,4 @@
+import closeWithGrace from 'close-with-grace'
 import { loadConfig, withIssuer, type Config } from './config.js'
 import { ConfigError } from './errors.js'
 import { buildApp } from './app.js'
@@ -44,18 +45,14 @@ async function main (): Promise<void> {
     app.log.warn({ issuer: devIdp.issuer }, 'OIDC_ISSUER is not set: the embedded development provider is running (never in production)')
   }
 
-  let closing = false
-  const shutdown = (signal: string): void => {
-    if (closing) return
-    closing = true
-    app.log.info({ signal }, 'shutting down')
-    const force = setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS)
-    force.unref()
-    Promise.all([app.close(), devIdp?.close()])
-      .then(() => process.exit(0), () => process.exit(1))
-  }
-  process.once('SIGTERM', () => shutdown('SIGTERM'))
-  process.once('SIGINT', () => shutdown('SIGINT'))
+  // SIGTERM/SIGINT (and an uncaught error): stop accepting, let in-flight
+  // requests finish, close Redis and the provider, exit 0; past the grace
+  // period the process exits 1 rather than hang an orchestrator's rollout.
+  closeWithGrace({ delay: SHUTDOWN_GRACE_MS, logger: false, onTimeout: () => app.log.error('shutdown took too long; exiting') }, async ({ signal, err }) => {
+    if (err !== undefined) app.log.error({ errorName: err.name }, 'unexpected error; shutting down')
+    else app.log.info({ signal }, 'shutting down')
+    await Promise.all([app.close(), devIdp?.close()])
+  })
 
   await app.listen({ port: config.port, host: config.host })
   app.log.info({ url: new URL('/login?returnTo=/me', config.baseUrl).href }, 'gateway ready: open url in a browser to sign in')

@@ -208,7 +208,7 @@ async function discover (issuer: URL, settings: OidcConfig): Promise<Provider> {
     verifier: {
       issuer: metadata.issuer,
       clientId: settings.clientId,
-      keys: createKeySet(new URL(metadata.jwks_uri), settings.httpTimeoutSeconds * 1000),
+      keys: createKeySet(new URL(metadata.jwks_uri), settings.httpTimeoutSeconds * 1000, settings.jwksCooldownSeconds * 1000),
       algorithms: allowedAlgorithms(metadata.id_token_signing_alg_values_supported)
     }
   }

@@ -26,10 +26,10 @@ const ID_TOKEN_MAX_AGE_SECONDS = 600
 const LOGOUT_TOKEN_MAX_AGE_SECONDS = 300
 
 /** One remote key set per process: fetched lazily, cached, refetched on an unknown `kid` (with a cooldown). */
-export function createKeySet (jwksUri: URL, timeoutMs: number): KeySet {
+export function createKeySet (jwksUri: URL, timeoutMs: number, cooldownMs: number): KeySet {
   return createRemoteJWKSet(jwksUri, {
     timeoutDuration: timeoutMs,
-    cooldownDuration: 30_000,
+    cooldownDuration: cooldownMs,
     cacheMaxAge: 10 * 60_000
   })
 }

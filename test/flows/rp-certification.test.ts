@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import t from 'tap'
-import { TestBrowser, type TestResponse } from '../helpers/test-browser.js'
-import { startGateway, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../helpers/gateway.js'
-import { freePort } from '../helpers/free-port.js'
-import { startRogueProvider, type Behaviour, type RogueProvider } from '../helpers/rogue-provider.js'
+import { TestBrowser } from '../helpers/test-browser.js'
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET } from '../helpers/gateway.js'
+import { startRogueProvider, type Behaviour } from '../helpers/rogue-provider.js'
+import { liveSessionCookies, startRogueStack } from '../helpers/rogue-stack.js'
 
 // The OpenID Connect relying-party certification cases an honest provider cannot
 // produce: each broken response must end in a 4xx JSON error and no session.
@@ -40,8 +40,7 @@ const tokenCases: RefusedCase[] = [
 
 /**
  * The authorization response itself is wrong (RFC 9207): the code must never
- * reach a token endpoint. The gateway answers `id_token_invalid` here today,
- * although no ID token is involved (see the report for a clearer code).
+ * reach a token endpoint.
  */
 const authorizationResponseCases: RefusedCase[] = [
   { name: 'issuer mix-up: a foreign iss in the authorization response is refused', behaviour: { authorizationIss: 'https://other-provider.example' }, error: 'issuer_mismatch' },
@@ -55,63 +54,6 @@ const acceptedCases: Array<{ readonly name: string, readonly behaviour: Behaviou
   { name: 'a single audience with our azp signs in', behaviour: { claims: { azp: TEST_CLIENT_ID } } }
 ]
 
-type Tap = Pick<typeof t, 'teardown'>
-/** The assertions the shared steps make, on whichever subtest runs them. */
-type Assert = Pick<typeof t, 'equal' | 'ok' | 'same'>
-
-interface Attempt { readonly browser: TestBrowser, readonly callbackUrl: string, readonly callback: TestResponse }
-
-interface RogueStack {
-  readonly provider: RogueProvider
-  readonly gatewayUrl: string
-  /** Every hop of a login in a fresh browser, asserted: /login → /authorize → back to /callback. */
-  attempt (t: Assert, behaviour: Behaviour, browser?: TestBrowser): Promise<Attempt>
-  /** The callback was a 4xx JSON error with this code, and these cookies carry no session. */
-  assertNoSession (t: Assert, browser: TestBrowser, callback: TestResponse, error: string): Promise<void>
-}
-
-/** A session cookie that a browser would keep: named like ours, with a value, not already expired. */
-function liveSessionCookies (response: TestResponse): string[] {
-  return response.setCookies.filter((line) => /^bff=[^;]+/.test(line) && !/max-age=0|expires=thu, 01 jan 1970/i.test(line))
-}
-
-/** A rogue provider and a gateway that trusts it, both on loopback, closed at teardown. */
-async function startRogueStack (t: Tap, advertisedAlgorithms?: readonly string[]): Promise<RogueStack> {
-  const port = await freePort()
-  const gatewayUrl = `http://127.0.0.1:${port}`
-  const provider = await startRogueProvider({ clientId: TEST_CLIENT_ID, clientSecret: TEST_CLIENT_SECRET, redirectUri: `${gatewayUrl}/callback`, advertisedAlgorithms })
-  t.teardown(() => provider.close())
-  await startGateway(t, { PORT: String(port), BASE_URL: gatewayUrl, OIDC_ISSUER: provider.issuer, OIDC_CLIENT_ID: TEST_CLIENT_ID, OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET })
-
-  return {
-    provider,
-    gatewayUrl,
-    async attempt (t, behaviour, browser = new TestBrowser()) {
-      provider.setBehaviour(behaviour)
-      const login = await browser.get(`${gatewayUrl}/login?returnTo=/home`)
-      t.equal(login.status, 302, 'the login redirects')
-      const authorizeUrl = new URL(login.location ?? gatewayUrl)
-      t.equal(`${authorizeUrl.origin}${authorizeUrl.pathname}`, `${provider.issuer}/authorize`, 'to the provider')
-      const authorize = await browser.get(authorizeUrl)
-      t.equal(authorize.status, 302, 'the provider answers at once')
-      const callbackUrl = authorize.location ?? ''
-      t.ok(callbackUrl.startsWith(`${gatewayUrl}/callback?`), 'back to the gateway')
-      return { browser, callbackUrl, callback: await browser.get(callbackUrl) }
-    },
-    async assertNoSession (t, browser, callback, error) {
-      t.equal(callback.status, 400, 'a 400, not a 5xx or a redirect')
-      const json = /^application\/json/.test(callback.headers.get('content-type') ?? '')
-      t.ok(json, 'a JSON body')
-      const body: Record<string, unknown> = json ? callback.json() : {}
-      t.same(Object.keys(body).sort(), ['error', 'message'])
-      t.equal(body.error, error)
-      t.same(liveSessionCookies(callback), [], 'no session cookie is set')
-      const me = await browser.get(`${gatewayUrl}/me`)
-      t.equal(me.status, 401, 'no session with these cookies')
-      t.equal(me.json().error, 'unauthenticated')
-    }
-  }
-}
 
 t.test('relying-party certification against a misbehaving provider', async (t) => {
   const { provider, gatewayUrl, attempt, assertNoSession } = await startRogueStack(t)

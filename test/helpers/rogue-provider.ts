@@ -18,6 +18,8 @@ export type Signing =
   | 'wrong-key'
   /** ES256 with an unpublished EC key: an algorithm the provider never advertised. */
   | 'ec-key'
+  /** Another RSA key under a kid never seen before, new for every token: forces a JWKS refetch each time if unchecked. */
+  | 'fresh-unknown-kid'
   /** HS256 keyed with the public key's PEM: the classic RS256/HS256 key confusion. */
   | 'hs256-public-pem'
   /** The same confusion, keyed with the public JWK's JSON. */
@@ -32,6 +34,12 @@ export interface Behaviour {
   readonly signing?: Signing
   /** The authorization response's `iss` (RFC 9207): the real issuer by default, `null` to leave it out. */
   readonly authorizationIss?: string | null
+  /** The token endpoint answers only after this long. */
+  readonly tokenDelayMs?: number
+  /** The token endpoint drops the connection without an answer. */
+  readonly tokenConnectionReset?: boolean
+  /** The JWKS endpoint answers 503. */
+  readonly jwksDown?: boolean
 }
 
 export interface RogueProviderOptions {
@@ -49,8 +57,12 @@ export interface RogueProvider {
   readonly tokenRequests: number
   /** Token requests that were answered with tokens (a code exchanged). */
   readonly tokensIssued: number
+  /** Requests for the JWKS, answered or not. */
+  readonly jwksRequests: number
   readonly subject: string
   setBehaviour (behaviour: Behaviour): void
+  /** Signs from now on with a new key under a new kid; the JWKS publishes both. */
+  rotateSigningKey (): Promise<void>
   close (): Promise<void>
 }
 
@@ -72,6 +84,7 @@ export async function startRogueProvider (options: RogueProviderOptions): Promis
   let behaviour: Behaviour = {}
   let tokenRequests = 0
   let tokensIssued = 0
+  let jwksRequests = 0
   let issuer = ''
 
   function authorize (url: URL, res: ServerResponse): void {
@@ -98,6 +111,11 @@ export async function startRogueProvider (options: RogueProviderOptions): Promis
 
   async function token (req: IncomingMessage, res: ServerResponse): Promise<void> {
     tokenRequests++
+    if (behaviour.tokenConnectionReset === true) {
+      req.socket.destroy()
+      return
+    }
+    if (behaviour.tokenDelayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, behaviour.tokenDelayMs))
     const form = new URLSearchParams(await readBody(req))
     // client_secret_post only: credentials in the body, and not also in a header (RFC 6749, 2.3).
     if (req.headers.authorization !== undefined || form.get('client_id') !== options.clientId || form.get('client_secret') !== options.clientSecret) {
@@ -126,7 +144,10 @@ export async function startRogueProvider (options: RogueProviderOptions): Promis
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', issuer)
     if (req.method === 'GET' && url.pathname === '/.well-known/openid-configuration') return send(res, 200, metadata(issuer, options.advertisedAlgorithms ?? ['RS256']))
-    if (req.method === 'GET' && url.pathname === '/jwks') return send(res, 200, { keys: [keys.goodJwk] })
+    if (req.method === 'GET' && url.pathname === '/jwks') {
+      jwksRequests++
+      return behaviour.jwksDown === true ? send(res, 503, { error: 'unavailable' }) : send(res, 200, { keys: keys.published })
+    }
     if (req.method === 'GET' && url.pathname === '/authorize') return authorize(url, res)
     if (req.method === 'POST' && url.pathname === '/token') {
       token(req, res).catch(() => send(res, 500, { error: 'server_error' }))
@@ -142,7 +163,15 @@ export async function startRogueProvider (options: RogueProviderOptions): Promis
     subject: SUBJECT,
     get tokenRequests () { return tokenRequests },
     get tokensIssued () { return tokensIssued },
+    get jwksRequests () { return jwksRequests },
     setBehaviour (next) { behaviour = next },
+    async rotateSigningKey () {
+      const next = await generateKeyPair('RS256', { extractable: true })
+      const kid = `rogue-${randomBytes(4).toString('hex')}`
+      keys.good = next.privateKey
+      keys.goodKid = kid
+      keys.published = [...keys.published, { ...await exportJWK(next.publicKey), kid, alg: 'RS256', use: 'sig' }]
+    },
     async close () {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -166,7 +195,11 @@ function metadata (issuer: string, algorithms: readonly string[]): Record<string
 }
 
 interface Keys {
-  readonly good: CryptoKey
+  /** The current signing key and its kid; rotateSigningKey replaces them. */
+  good: CryptoKey
+  goodKid: string
+  /** What the JWKS endpoint serves: every key ever used for signing. */
+  published: JWK[]
   readonly goodJwk: JWK
   readonly goodPem: string
   readonly unknown: CryptoKey
@@ -177,9 +210,12 @@ async function generateKeys (): Promise<Keys> {
   const good = await generateKeyPair('RS256', { extractable: true })
   const unknown = await generateKeyPair('RS256')
   const ec = await generateKeyPair('ES256')
+  const goodJwk: JWK = { ...await exportJWK(good.publicKey), kid: GOOD_KID, alg: 'RS256', use: 'sig' }
   return {
     good: good.privateKey,
-    goodJwk: { ...await exportJWK(good.publicKey), kid: GOOD_KID, alg: 'RS256', use: 'sig' },
+    goodKid: GOOD_KID,
+    published: [goodJwk],
+    goodJwk,
     goodPem: await exportSPKI(good.publicKey),
     unknown: unknown.privateKey,
     ec: ec.privateKey
@@ -197,7 +233,7 @@ async function mintIdToken (keys: Keys, standard: ClaimOverrides, behaviour: Beh
 
   switch (behaviour.signing ?? 'good') {
     case 'good':
-      return await rs256(keys.good, GOOD_KID)
+      return await rs256(keys.good, keys.goodKid)
     case 'none':
       return `${base64url({ alg: 'none', typ: 'JWT' })}.${base64url(payload)}.`
     case 'tampered-signature': {
@@ -212,6 +248,8 @@ async function mintIdToken (keys: Keys, standard: ClaimOverrides, behaviour: Beh
     }
     case 'unknown-kid':
       return await rs256(keys.unknown, 'rogue-unknown')
+    case 'fresh-unknown-kid':
+      return await rs256(keys.unknown, `rogue-unknown-${randomBytes(4).toString('hex')}`)
     case 'wrong-key':
       return await rs256(keys.unknown, GOOD_KID)
     case 'ec-key':

@@ -95,6 +95,7 @@ const bad: Array<[string, Env, RegExp]> = [
   ['REDIS_SENTINELS needs host:port', { REDIS_SENTINELS: '10.0.0.1' }, /^REDIS_SENTINELS must be a comma-separated list of host:port/],
   ['REDIS_CLUSTER_NODES needs real ports', { REDIS_CLUSTER_NODES: '10.0.0.1:6379,10.0.0.2:70000' }, /^REDIS_CLUSTER_NODES must be a comma-separated list/],
   ['Sentinel and Cluster exclude each other', { REDIS_SENTINELS: 'a:26379', REDIS_CLUSTER_NODES: 'b:6379' }, /^REDIS_SENTINELS and REDIS_CLUSTER_NODES exclude each other/],
+  ['OIDC_JWKS_COOLDOWN is whole seconds', { OIDC_JWKS_COOLDOWN: '0' }, /^OIDC_JWKS_COOLDOWN must be a positive whole number of seconds/],
   ['TOKEN_REFRESH_MARGIN is whole seconds', { TOKEN_REFRESH_MARGIN: '1.5' }, /^TOKEN_REFRESH_MARGIN must be a positive whole number of seconds/],
   ['SESSION_IDLE_TIMEOUT must be whole seconds', { SESSION_IDLE_TIMEOUT: '1.5' }, /^SESSION_IDLE_TIMEOUT must be a positive whole number/],
   ['SESSION_MAX_AGE must be positive', { SESSION_MAX_AGE: '0' }, /^SESSION_MAX_AGE must be a positive whole number/],

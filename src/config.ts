@@ -133,6 +133,9 @@ function readSessionConfig (env: Env, baseUrl: URL, production: boolean): Sessio
   if (secrets.some((s) => s.length < 32)) {
     throw new ConfigError('SESSION_SECRET must be at least 32 characters (each one, when a comma-separated list)')
   }
+  if (production && secrets.some(isGuessableSecret)) {
+    throw new ConfigError('SESSION_SECRET looks like a placeholder or has too little variety; generate one, e.g. with: openssl rand -base64 48')
+  }
   const store = readString(env, 'SESSION_STORE') ?? 'memory'
   if (store !== 'memory' && store !== 'redis') {
     throw new ConfigError('SESSION_STORE must be memory or redis')
@@ -156,6 +159,12 @@ function readSessionConfig (env: Env, baseUrl: URL, production: boolean): Sessio
     cookieName: secureCookie ? '__Host-bff' : 'bff',
     secureCookie
   }
+}
+
+/** Documentation placeholders, and strings like `aaaa…` or `abcabc…` that pass a length check. */
+function isGuessableSecret (secret: string): boolean {
+  if (/^(change|replace|your|example|insert|put|set|todo|secret|password|placeholder|x{3})/i.test(secret)) return true
+  return new Set(secret).size < 12
 }
 
 function readString (env: Env, name: string): string | undefined {

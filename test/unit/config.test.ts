@@ -3,6 +3,7 @@ import { loadConfig, type Env } from '../../src/config.js'
 import { ConfigError } from '../../src/errors.js'
 
 const SECRET = 'a'.repeat(32)
+const STRONG_SECRET = 'k3J9vQ2xL7pW4mZ8rT1yB6nH0cF5dG-_sA'
 const AUTH0: Env = {
   OIDC_ISSUER: 'https://tenant.eu.auth0.com/',
   OIDC_CLIENT_ID: 'client',
@@ -95,6 +96,9 @@ const bad: Array<[string, Env, RegExp]> = [
   ['REDIS_SENTINELS needs host:port', { REDIS_SENTINELS: '10.0.0.1' }, /^REDIS_SENTINELS must be a comma-separated list of host:port/],
   ['REDIS_CLUSTER_NODES needs real ports', { REDIS_CLUSTER_NODES: '10.0.0.1:6379,10.0.0.2:70000' }, /^REDIS_CLUSTER_NODES must be a comma-separated list/],
   ['Sentinel and Cluster exclude each other', { REDIS_SENTINELS: 'a:26379', REDIS_CLUSTER_NODES: 'b:6379' }, /^REDIS_SENTINELS and REDIS_CLUSTER_NODES exclude each other/],
+  ['production refuses a placeholder SESSION_SECRET', { ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: 'change-me-to-something-long-and-random' }, /^SESSION_SECRET looks like a placeholder/],
+  ['production refuses a SESSION_SECRET of few distinct characters', { ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: 'ab'.repeat(20) }, /^SESSION_SECRET looks like a placeholder or has too little variety/],
+  ['production checks every rotated secret', { ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: `${STRONG_SECRET},${'a'.repeat(40)}` }, /^SESSION_SECRET looks like a placeholder/],
   ['OIDC_JWKS_COOLDOWN is whole seconds', { OIDC_JWKS_COOLDOWN: '0' }, /^OIDC_JWKS_COOLDOWN must be a positive whole number of seconds/],
   ['TOKEN_REFRESH_MARGIN is whole seconds', { TOKEN_REFRESH_MARGIN: '1.5' }, /^TOKEN_REFRESH_MARGIN must be a positive whole number of seconds/],
   ['SESSION_IDLE_TIMEOUT must be whole seconds', { SESSION_IDLE_TIMEOUT: '1.5' }, /^SESSION_IDLE_TIMEOUT must be a positive whole number/],

@@ -45,6 +45,13 @@ export interface SessionConfig {
   readonly secureCookie: boolean
 }
 
+/** Requests per minute: per client address for the browser routes, per calling service for /internal. */
+export interface RateLimits {
+  readonly login: number
+  readonly backchannelLogout: number
+  readonly internal: number
+}
+
 export interface Config {
   readonly production: boolean
   readonly port: number
@@ -57,6 +64,7 @@ export interface Config {
   readonly devIdp: { readonly port: number } | undefined
   readonly claims: { readonly namespace: string | undefined }
   readonly session: SessionConfig
+  readonly rateLimits: RateLimits
   readonly logLevel: string
 }
 
@@ -105,6 +113,11 @@ export function loadConfig (env: Env): Config {
     devIdp: issuer === undefined ? { port: readPort(env, 'DEV_IDP_PORT', port === 0 ? 0 : port + 1) } : undefined,
     claims: { namespace: readNamespace(env) ?? (issuer === undefined ? DEV_CLAIMS_NAMESPACE : undefined) },
     session,
+    rateLimits: {
+      login: readSeconds(env, 'RATE_LIMIT_LOGIN', 120, 'a positive whole number of requests per minute'),
+      backchannelLogout: readSeconds(env, 'RATE_LIMIT_BACKCHANNEL', 600, 'a positive whole number of requests per minute'),
+      internal: readSeconds(env, 'RATE_LIMIT_INTERNAL', 1200, 'a positive whole number of requests per minute')
+    },
     logLevel: readLogLevel(env)
   }
   if (!config.oidc.scope.split(' ').includes('openid')) {

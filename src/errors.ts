@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'provider_timeout'
   | 'session_store_unavailable'
   | 'request_timeout'
+  | 'rate_limited'
   | 'headers_too_large'
   | 'internal_error'
 

@@ -59,6 +59,11 @@ export class RedisSessionStore implements SessionStore {
     this.#redis = redis as RedisClient & ScriptedRedis
   }
 
+  /** The connection, for other state the instances share (rate-limit counters). */
+  get client (): RedisClient {
+    return this.#redis
+  }
+
   async get (id: string): Promise<SessionData | undefined> {
     const value = await this.#run(() => this.#redis.getex(`s:${id}`, 'EX', this.#options.idleTimeoutSeconds))
     return value === null ? undefined : this.#decode(id, value)

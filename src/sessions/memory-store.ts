@@ -3,13 +3,18 @@ import { keepNewerTokens, type SessionStore } from './store.js'
 import type { SessionData } from './types.js'
 
 export interface MemoryStoreOptions {
-  /** Upper bound on entries; the least recently used session goes first. */
+  /**
+   * Upper bound on signed-in sessions, and separately on sessions that only
+   * hold a login in progress; the least recently used go first.
+   */
   readonly maxEntries: number
 }
 
 /** One process's sessions, bounded in count and time (the default store). */
 export class MemorySessionStore implements SessionStore {
   readonly #sessions: LRUCache<string, SessionData>
+  /** Kept apart so that a flood of /login calls cannot push signed-in sessions out. */
+  readonly #pendingLogins: LRUCache<string, SessionData>
   readonly #bySid = new Map<string, Set<string>>()
   readonly #bySub = new Map<string, Set<string>>()
   readonly #seen: LRUCache<string, true>
@@ -24,18 +29,25 @@ export class MemorySessionStore implements SessionStore {
       allowStale: false,
       dispose: (data, id) => this.#unindex(id, data)
     })
+    this.#pendingLogins = new LRUCache<string, SessionData>({ max: options.maxEntries, ttlAutopurge: false, allowStale: false })
     this.#seen = new LRUCache<string, true>({ max: 10_000, ttlAutopurge: false })
   }
 
   async get (id: string): Promise<SessionData | undefined> {
-    return this.#sessions.get(id)
+    return this.#sessions.get(id) ?? this.#pendingLogins.get(id)
   }
 
   async set (id: string, data: SessionData, ttlSeconds: number): Promise<void> {
     if (ttlSeconds <= 0) {
-      this.#sessions.delete(id)
+      await this.destroy(id)
       return
     }
+    if (data.user === undefined) {
+      this.#sessions.delete(id)
+      this.#pendingLogins.set(id, data, { ttl: ttlSeconds * 1000 })
+      return
+    }
+    this.#pendingLogins.delete(id)
     this.#sessions.set(id, keepNewerTokens(data, this.#sessions.get(id, { updateAgeOnGet: false })), { ttl: ttlSeconds * 1000 })
     if (data.user !== undefined) {
       addTo(this.#bySid, data.user.sid, id)
@@ -45,6 +57,7 @@ export class MemorySessionStore implements SessionStore {
 
   async destroy (id: string): Promise<void> {
     this.#sessions.delete(id)
+    this.#pendingLogins.delete(id)
   }
 
   async destroyBySid (sid: string): Promise<number> {
@@ -77,13 +90,19 @@ export class MemorySessionStore implements SessionStore {
 
   async close (): Promise<void> {
     this.#sessions.clear()
+    this.#pendingLogins.clear()
     this.#seen.clear()
     this.#locks.clear()
   }
 
-  /** Entries held now, expired ones included until they are touched. */
+  /** Signed-in sessions held now, expired ones included until they are touched. */
   get size (): number {
     return this.#sessions.size
+  }
+
+  /** Sessions that only hold a login in progress. */
+  get pendingLoginCount (): number {
+    return this.#pendingLogins.size
   }
 
   #destroyAll (ids: Set<string> | undefined): number {

@@ -26,6 +26,19 @@ t.test('the store is bounded: the least recently used session goes first', async
   t.equal(await store.destroyBySid('sid-b'), 0, 'the eviction cleaned the index')
 })
 
+t.test('a flood of logins in progress never pushes out a signed-in session', async (t) => {
+  const store = new MemorySessionStore({ maxEntries: 3 })
+  for (const id of ['a', 'b', 'c']) await store.set(id, { user: user(`sub-${id}`, `sid-${id}`) }, 60)
+  for (let i = 0; i < 50; i++) await store.set(`flood-${i}`, { logins: {} }, 60)
+  for (const id of ['a', 'b', 'c']) t.ok(await store.get(id), `signed-in session ${id} is kept`)
+  t.equal(store.pendingLoginCount, 3, 'logins in progress are bounded on their own')
+  t.equal(await store.get('flood-0'), undefined, 'the oldest login in progress went first')
+  t.ok(await store.get('flood-49'))
+  await store.set('flood-49', { user: user('sub-e', 'sid-e') }, 60)
+  t.equal(store.pendingLoginCount, 2, 'a finished login moves to the signed-in sessions')
+  t.equal(store.size, 3)
+})
+
 t.test('entries end after their time to live', async (t) => {
   const store = new MemorySessionStore({ maxEntries: 10 })
   await store.set('short', { logins: {} }, 1)

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
-import Fastify, { type FastifyInstance } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import autoload from '@fastify/autoload'
 import type { Config } from './config.js'
 import { loggerOptions } from './log.js'
@@ -40,6 +40,11 @@ export async function buildApp ({ config, logStream, limits: overrides }: BuildO
     routerOptions: { maxParamLength: 200 },
     requestTimeout: limits.requestTimeoutMs,
     clientErrorHandler: answerClientError,
+    // A path that does not decode (`/%80`) never reaches a route or the error
+    // handler; the framework's own answer would echo the URL back.
+    frameworkErrors: (_error, _request, reply) => {
+      void (reply as FastifyReply).code(400).send({ error: 'invalid_request', message: 'The request URL is not valid' })
+    },
     http: {
       headersTimeout: limits.headersTimeoutMs,
       maxHeaderSize: limits.maxHeaderBytes,

@@ -2,7 +2,8 @@ import { STATUS_CODES } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ErrorCode } from './errors.js'
 
-interface ClientError extends Error { code?: string }
+/** What Node's HTTP parser reports (fastify calls it ConnectionError). */
+interface ClientError extends Error { code: string, rawPacket?: unknown }
 
 const ANSWERS: Readonly<Record<string, { status: number, code: ErrorCode, message: string }>> = {
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, code: 'request_timeout', message: 'The request took too long to arrive' },
@@ -18,10 +19,12 @@ const MALFORMED = { status: 400, code: 'invalid_request', message: 'The request 
  */
 export function answerClientError (error: ClientError, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return
-  const answer = ANSWERS[error.code ?? ''] ?? MALFORMED
+  const answer = ANSWERS[error.code] ?? MALFORMED
   if (socket.writable) {
     const body = JSON.stringify({ error: answer.code, message: answer.message })
-    socket.write(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+    // An answer to HEAD has no body, or the client reads it as a broken next response.
+    const head = Buffer.isBuffer(error.rawPacket) && error.rawPacket.subarray(0, 5).toString('latin1') === 'HEAD '
+    socket.write(`HTTP/1.1 ${answer.status} ${STATUS_CODES[answer.status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${head ? '' : body}`)
   }
   socket.destroy()
 }

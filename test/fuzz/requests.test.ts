@@ -1,0 +1,87 @@
+import t from 'tap'
+import fc from 'fast-check'
+import { request, Agent } from 'node:http'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+import { startStack } from '../helpers/gateway.js'
+import { hostileRequests, type RawRequest, type RouteTemplate } from '../helpers/hostile-requests.js'
+import { MemorySessionStore } from '../../src/sessions/memory-store.js'
+
+/** Every route the gateway serves. */
+const ROUTES: readonly RouteTemplate[] = [
+  { method: 'GET', path: '/' },
+  { method: 'GET', path: '/login' },
+  { method: 'GET', path: '/callback' },
+  { method: 'GET', path: '/me' },
+  { method: 'GET', path: '/logout' },
+  { method: 'POST', path: '/backchannel-logout' },
+  { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/readyz' }
+]
+const RUNS = 5000
+const TIME_LIMIT_MS = 90_000
+
+interface Answer { status: number, contentType: string, body: string }
+
+async function send (origin: URL, agent: Agent, raw: RawRequest): Promise<Answer | 'refused'> {
+  return await new Promise((resolve, reject) => {
+    const req = request({ host: origin.hostname, port: origin.port, method: raw.method, path: raw.path, headers: raw.headers, agent }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    // The server may answer (413, 431) and close before a large body is sent.
+    req.on('error', (error: NodeJS.ErrnoException) => error.code === 'ECONNRESET' || error.code === 'EPIPE' ? resolve('refused') : reject(error))
+    req.end(raw.body)
+  })
+}
+
+function gc (): void {
+  setFlagsFromString('--expose_gc')
+  ;(runInNewContext('gc') as () => void)()
+}
+
+t.test('thousands of hostile requests: no 5xx, only our JSON errors, no session, no crash, no leak', { timeout: 240_000 }, async (t) => {
+  const stack = await startStack(t, { env: { RATE_LIMIT_LOGIN: '1000000', RATE_LIMIT_BACKCHANNEL: '1000000', LOG_LEVEL: 'warn' } })
+  const origin = new URL(stack.gatewayUrl)
+  const agent = new Agent({ keepAlive: true, maxSockets: 4 })
+  t.teardown(() => agent.destroy())
+  const store = stack.app.sessionStore
+  if (!(store instanceof MemorySessionStore)) throw new TypeError('the fuzz run expects the memory store')
+
+  const statuses = new Map<number, number>()
+  const property = fc.asyncProperty(hostileRequests(ROUTES), async (raw) => {
+    const answer = await send(origin, agent, raw)
+    if (answer === 'refused') return
+    statuses.set(answer.status, (statuses.get(answer.status) ?? 0) + 1)
+    if (answer.status >= 500) throw new Error(`${raw.method} ${raw.path.slice(0, 80)} answered ${answer.status}: ${answer.body.slice(0, 200)}`)
+    if (answer.status >= 400 && raw.method !== 'HEAD') {
+      if (!answer.contentType.startsWith('application/json')) throw new Error(`${answer.status} without a JSON body for ${raw.method} ${raw.path.slice(0, 80)}`)
+      const keys = Object.keys(JSON.parse(answer.body) as object).sort().join(',')
+      if (keys !== 'error,message') throw new Error(`error body with keys ${keys}`)
+    }
+    if (store.size !== 0) throw new Error(`a signed-in session appeared after ${raw.method} ${raw.path.slice(0, 80)}`)
+  })
+
+  // Warm up first, so the baseline holds what a running gateway always holds.
+  await fc.assert(property, { numRuns: 200, seed: 1 })
+  gc()
+  const baseline = process.memoryUsage().heapUsed
+  const result = await fc.check(property, { numRuns: RUNS, interruptAfterTimeLimit: TIME_LIMIT_MS })
+  // Counterexamples can hold 100 kB strings: keep the report readable.
+  t.notOk(result.failed, (fc.defaultReportMessage(result) ?? 'no counterexample').slice(0, 2000))
+  t.ok(result.numRuns >= 1000, `${result.numRuns} generated requests`)
+  t.equal(store.size, 0, 'no signed-in session was made')
+  t.ok(statuses.size > 5, `a spread of answers: ${JSON.stringify(Object.fromEntries(statuses))}`)
+
+  const health = await fetch(`${stack.gatewayUrl}/healthz`)
+  t.equal(health.status, 200, 'the gateway still serves')
+  t.notMatch(stack.logs.text, /"msg":"unexpected error"/, 'no unexpected error was logged')
+
+  agent.destroy()
+  await store.close()
+  gc()
+  const grown = process.memoryUsage().heapUsed - baseline
+  t.ok(grown < 32 * 1024 * 1024, `heap back near its baseline (${Math.round(grown / 1024)} KiB above)`)
+})

@@ -40,3 +40,59 @@ t.test('a whole login, /me and logout at trace level leave no secret or personal
   }
   t.notMatch(text, /eyJ[\w-]+\.eyJ/, 'no JWT at all')
 })
+
+t.test('refresh, back-channel logout and refused requests at trace level leave no secret or personal value in the logs', async (t) => {
+  const stack = await startStack(t, {
+    env: { LOG_LEVEL: 'trace', TOKEN_REFRESH_MARGIN: '3' },
+    idp: { accessTokenTtl: 5, rotateRefreshTokens: true }
+  })
+  const browser = new TestBrowser()
+  const login = await browser.get(`${stack.gatewayUrl}/login`)
+  const callback = await signInAtDevIdp(browser, login.location as string, 'chris')
+  t.equal((await browser.get(callback.href)).status, 302)
+  const cookie = decodeURIComponent(browser.cookies(stack.gatewayUrl).bff as string)
+  const sessionId = cookie.slice(0, cookie.lastIndexOf('.'))
+  const before = (await stack.app.sessionStore.get(sessionId))?.user?.tokens
+  await new Promise((resolve) => setTimeout(resolve, 2200))
+  const me = await browser.get(`${stack.gatewayUrl}/me`)
+  t.equal(me.status, 200, 'served after a refresh')
+  const after = (await stack.app.sessionStore.get(sessionId))?.user?.tokens
+  t.equal(after?.generation, 1, 'the tokens were refreshed')
+
+  // Refused requests: a replayed callback, a forged cookie, a wrong logout sid, a forged logout token.
+  t.equal((await browser.get(callback.href)).status, 400)
+  t.equal((await new TestBrowser().get(`${stack.gatewayUrl}/me`, { cookie: `bff=${encodeURIComponent(cookie)}x` })).status, 401)
+  t.equal((await browser.get(`${stack.gatewayUrl}/logout?sid=not-mine`)).status, 400)
+  t.equal((await browser.post(`${stack.gatewayUrl}/backchannel-logout`, { logout_token: before?.idToken ?? '' })).status, 400)
+  // The provider ends the session over the back channel.
+  await logoutAtDevIdp(browser, new URL('/session/end', stack.idp.issuer).href)
+  let status = 200
+  for (let i = 0; i < 50 && status === 200; i++) {
+    status = (await browser.get(`${stack.gatewayUrl}/me`)).status
+    if (status === 200) await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  t.equal(status, 401, 'ended by the back-channel logout')
+
+  const secrets: Record<string, string | undefined> = {
+    'authorization code': callback.searchParams.get('code') ?? undefined,
+    'session id': sessionId,
+    'first access token': before?.accessToken,
+    'first refresh token': before?.refreshToken,
+    'refreshed access token': after?.accessToken,
+    'rotated refresh token': after?.refreshToken,
+    'ID token': before?.idToken,
+    'national number': '65070862267',
+    'street address': 'Louizalaan',
+    'given name': 'Chris',
+    'family name': 'Ricardo',
+    birthdate: '1965-07-08',
+    'subject identifier': 'f729d0aa-db04-44e7-b5c7-b961cd170db3'
+  }
+  const text = stack.logs.text
+  t.ok(text.includes('"msg":"back-channel logout"'), 'the back-channel logout was logged')
+  for (const [what, value] of Object.entries(secrets)) {
+    t.ok(value !== undefined && value.length > 4, `${what} was captured for the search`)
+    t.notOk(value !== undefined && text.includes(value), `no ${what} in the logs`)
+  }
+  t.notMatch(text, /eyJ[\w-]+\.eyJ/, 'no JWT at all')
+})

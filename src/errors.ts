@@ -17,6 +17,8 @@ export type ErrorCode =
   | 'session_store_unavailable'
   | 'request_timeout'
   | 'rate_limited'
+  | 'csrf_required'
+  | 'cross_site_request'
   | 'headers_too_large'
   | 'internal_error'
 

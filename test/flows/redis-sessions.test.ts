@@ -102,7 +102,7 @@ t.test('a paused Redis gives 503 within the bound and /readyz 503; it recovers b
   const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
   const browser = new TestBrowser()
   await logIn(stack, browser)
-  await redis.call('CLIENT', 'PAUSE', '2500', 'ALL')
+  await redis.call('CLIENT', 'PAUSE', '6000', 'ALL')
   t.teardown(() => redis.call('CLIENT', 'UNPAUSE').catch(() => {}))
   const started = Date.now()
   const me = await browser.get(`${stack.gatewayUrl}/me`)
@@ -113,6 +113,10 @@ t.test('a paused Redis gives 503 within the bound and /readyz 503; it recovers b
   const ready = await browser.get(`${stack.gatewayUrl}/readyz`)
   t.equal(ready.status, 503, ready.text)
   t.equal((await browser.get(`${stack.gatewayUrl}/healthz`)).status, 200, 'still alive')
+  const login = await new TestBrowser().get(`${stack.gatewayUrl}/login`)
+  t.equal(login.status, 503, 'a login cannot start without the store')
+  t.same(login.json(), { error: 'session_store_unavailable', message: 'The session store is unavailable; try again shortly' })
+  t.same(login.setCookies, [], 'no cookie for a session that was never saved')
   await redis.call('CLIENT', 'UNPAUSE')
   let status = 0
   for (let i = 0; i < 50 && status !== 200; i++) {

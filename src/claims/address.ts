@@ -17,9 +17,9 @@ export function readString (value: unknown): string | undefined {
  * Maps an address claim to our shape: the OIDC Core address object
  * (`formatted`, `street_address`, `postal_code`, `locality`, `country`), the
  * same object put under a namespace by an Auth0 Action, or Criipto Verify's
- * itsme address, which has the same members plus `city`, and sends `null` for
- * parts it does not know. A plain string is the formatted address. Returns
- * `undefined` rather than an empty object when nothing usable is in it.
+ * address (itsme, MitID), which has the same members plus `city`, and sends
+ * `null` for parts it does not know. A plain string is the formatted address.
+ * Returns `undefined` rather than an empty object when nothing usable is in it.
  */
 export function toAddress (raw: unknown): Address | undefined {
   if (typeof raw === 'string') {
@@ -35,7 +35,11 @@ export function toAddress (raw: unknown): Address | undefined {
   if (streetAddress !== undefined) address.streetAddress = streetAddress
   const postalCode = readString(claim.postal_code)
   if (postalCode !== undefined) address.postalCode = postalCode
-  const locality = readString(claim.locality) ?? readString(claim.city)
+  // Criipto's `city` is the town when it sends one: for MitID `locality` is the
+  // Danish supplementary place name, often "(Lokalitet ukendt)" (unknown), beside
+  // "city": "Hillerød" (https://docs.criipto.com/verify/e-ids/danish-mitid/);
+  // itsme sends `city: null` and the town in `locality`.
+  const locality = readString(claim.city) ?? readString(claim.locality)
   if (locality !== undefined) address.locality = locality
   const country = readCountry(claim.country)
   if (country !== undefined) address.country = country

@@ -12,6 +12,7 @@ export const CHRIS_PROFILE = {
   birthdate: '1965-07-08',
   gender: 'female',
   nationalNumber: '65070862267',
+  nationalId: { country: 'BE', type: 'rrn', value: '65070862267' },
   address: {
     formatted: 'Louizalaan 7 1000 Brussel',
     streetAddress: 'Louizalaan 7',

@@ -5,9 +5,28 @@ const STORE_PING_TIMEOUT_MS = 1000
 
 const health: FastifyPluginAsync = async (app) => {
   const config = { skipSession: true }
-  app.get('/healthz', { config, schema: { response: { 200: healthSchema } } }, async () => ({ status: 'ok' }))
+  app.get('/healthz', {
+    config,
+    schema: {
+      summary: 'Liveness',
+      description: 'Answers while the process lives; checks nothing else (no provider, no session store).',
+      tags: ['health'],
+      response: { 200: { ...healthSchema, description: 'Alive: `{"status":"ok"}`' } }
+    }
+  }, async () => ({ status: 'ok' }))
 
-  app.get('/readyz', { config, schema: { response: { 200: healthSchema, 503: healthSchema } } }, async (request, reply) => {
+  app.get('/readyz', {
+    config,
+    schema: {
+      summary: 'Readiness',
+      description: 'Ready when the provider\'s metadata is loaded and the session store answers a ping within a second.',
+      tags: ['health'],
+      response: {
+        200: { ...healthSchema, description: 'Ready: `status` is `ready`' },
+        503: { ...healthSchema, description: 'Not ready: `status` is `not_ready`; `checks` says what is missing' }
+      }
+    }
+  }, async (request, reply) => {
     const provider = app.oidc.ready ? 'ok' : 'discovering'
     const sessionStore = await pingWithin(() => app.sessionStore.ping(), STORE_PING_TIMEOUT_MS)
     const ready = provider === 'ok' && sessionStore === 'ok'

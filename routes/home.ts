@@ -15,7 +15,14 @@ const indexSchema = {
 
 /** Where logout lands: a short pointer to the routes a person would try next. */
 const home: FastifyPluginAsync = async (app) => {
-  app.get('/', { schema: { response: { 200: indexSchema } } }, async () => ({
+  app.get('/', {
+    schema: {
+      summary: 'Service index',
+      description: 'Where logout lands: the service name and links to the routes a person would try next.',
+      tags: ['meta'],
+      response: { 200: { ...indexSchema, description: 'The index' } }
+    }
+  }, async () => ({
     service: 'eid-bff-gateway',
     links: { login: '/login?returnTo=/me', me: '/me', health: '/healthz' }
   }))

@@ -3,7 +3,7 @@ import { GatewayError } from '../src/errors.js'
 import { safeReturnTo } from '../src/return-to.js'
 import { addLogin } from '../src/sessions/session-user.js'
 import { LOGIN_TTL_SECONDS } from '../src/sessions/fastify-adapter.js'
-import { errorSchema } from '../src/schemas.js'
+import { errorResponses, redirectResponse } from '../src/schemas.js'
 
 /** Enough for a few tabs that start a login at once; more only costs memory. */
 const MAX_PENDING_LOGINS = 3
@@ -13,14 +13,36 @@ interface LoginQuery { returnTo?: string, eid?: string }
 const login: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: LoginQuery }>('/login', {
     schema: {
+      summary: 'Start a login',
+      description: 'Browser navigation. Sends the browser to the provider\'s authorization endpoint (code flow: `response_type=code`, `state`, `nonce`, PKCE `S256`) and binds the login to this browser with a session cookie. Several logins (tabs) may be in progress at once.',
+      tags: ['auth'],
       querystring: {
         type: 'object',
         properties: {
-          returnTo: { type: 'string', maxLength: 2048 },
-          eid: { type: 'string', maxLength: 32 }
+          returnTo: {
+            type: 'string',
+            maxLength: 2048,
+            description: 'Where to land after the login: a same-origin path. Anything else (another origin, `//host`, `/\\host`, control characters) becomes `/`.',
+            examples: ['/dashboard']
+          },
+          eid: {
+            type: 'string',
+            maxLength: 32,
+            description: 'Which eID to sign in with: a name from `EID_CONNECTIONS`; it picks the Auth0 connection. Empty or absent: the provider\'s own choice.',
+            examples: ['itsme']
+          }
         }
       },
-      response: { '4xx': errorSchema, '5xx': errorSchema }
+      response: {
+        302: redirectResponse('To the identity provider', 'The provider\'s authorization URL', {
+          'set-cookie': { type: 'string', description: 'The session cookie that binds the login to this browser' }
+        }),
+        ...errorResponses({
+          400: '`invalid_request`: an unknown `eid`, or a query the schema refuses',
+          429: '`rate_limited`: too many logins from this address',
+          503: '`provider_unavailable`: the provider\'s metadata is not loaded yet; `session_store_unavailable`'
+        })
+      }
     }
   }, async (request, reply) => {
     const eid = request.query.eid === '' ? undefined : request.query.eid

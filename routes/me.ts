@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { toProfile } from '../src/claims/profile.js'
-import { errorSchema, profileSchema } from '../src/schemas.js'
+import { errorResponses } from '../src/schemas.js'
 import type { SessionUser } from '../src/sessions/types.js'
 
 const me: FastifyPluginAsync = async (app) => {
@@ -18,7 +18,19 @@ const me: FastifyPluginAsync = async (app) => {
   }
 
   app.get('/me', {
-    schema: { response: { 200: profileSchema, '4xx': errorSchema, '5xx': errorSchema } }
+    schema: {
+      summary: 'The signed-in person',
+      description: 'For the frontend (fetch, with credentials). The profile from the session\'s verified claims, and the session\'s `sid`, end and logout link. Renews the access token first when it is about to expire; a session ended at the provider answers 401. The response schema is the allow-list: nothing else leaves.',
+      tags: ['profile'],
+      security: [{ sessionCookie: [] }],
+      response: {
+        200: { $ref: 'profile#', description: 'The profile' },
+        ...errorResponses({
+          401: '`unauthenticated`: no session, an expired one, or one the provider has ended',
+          503: '`session_store_unavailable`'
+        })
+      }
+    }
   }, async (request, reply) => {
     // Renewing here keeps the tokens alive and notices a session ended at the provider.
     const user = await request.freshUser({ tolerateProviderOutage: true })

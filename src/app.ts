@@ -5,6 +5,7 @@ import autoload from '@fastify/autoload'
 import type { Config } from './config.js'
 import { loggerOptions } from './log.js'
 import { answerClientError } from './client-errors.js'
+import { requestIdOf } from './request-id.js'
 
 export interface BuildOptions {
   readonly config: Config
@@ -37,6 +38,7 @@ export async function buildApp ({ config, logStream, limits: overrides }: BuildO
     // Query strings and headers stay small; nothing here needs more.
     bodyLimit: 64 * 1024,
     requestIdHeader: false,
+    genReqId: requestIdOf,
     routerOptions: { maxParamLength: 200 },
     requestTimeout: limits.requestTimeoutMs,
     clientErrorHandler: answerClientError,

@@ -45,6 +45,23 @@ export interface SessionConfig {
   readonly secureCookie: boolean
 }
 
+/** One downstream service mounted at `/api/<name>/*`. */
+export interface UpstreamConfig {
+  /** Base URL; the path after `/api/<name>` is appended to its path. */
+  readonly url: URL
+  /** Bound on the upstream's answer: its headers, and each pause in its body. */
+  readonly timeoutSeconds: number
+  /** Which of the session's tokens goes in `Authorization: Bearer`. */
+  readonly token: 'access' | 'id' | 'none'
+}
+
+/** The service-to-service claims API (`/internal/users/:sub/claims`); off without an audience. */
+export interface InternalApiConfig {
+  readonly audience: string | undefined
+  /** How long a login's claims stay in the claims directory. */
+  readonly claimsTtlSeconds: number
+}
+
 /** Requests per minute: per client address for the browser routes, per calling service for /internal. */
 export interface RateLimits {
   readonly login: number
@@ -65,12 +82,17 @@ export interface Config {
   readonly claims: { readonly namespace: string | undefined }
   readonly session: SessionConfig
   readonly rateLimits: RateLimits
+  readonly upstreams: Readonly<Record<string, UpstreamConfig>>
+  readonly internalApi: InternalApiConfig
   readonly logLevel: string
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
 const EID_NAME = /^[a-z0-9][a-z0-9_-]{0,31}$/
 const DEV_CLIENT_ID = 'bff-dev'
+/** The audience of service tokens the embedded provider mints for its development service client. */
+export const DEV_INTERNAL_AUDIENCE = 'urn:eid-bff:internal'
+const UPSTREAM_TOKENS = ['access', 'id', 'none'] as const
 /** The namespace the embedded provider's stand-in for the Auth0 Action uses. */
 export const DEV_CLAIMS_NAMESPACE = 'https://example.com'
 
@@ -117,6 +139,12 @@ export function loadConfig (env: Env): Config {
       login: readSeconds(env, 'RATE_LIMIT_LOGIN', 120, 'a positive whole number of requests per minute'),
       backchannelLogout: readSeconds(env, 'RATE_LIMIT_BACKCHANNEL', 600, 'a positive whole number of requests per minute'),
       internal: readSeconds(env, 'RATE_LIMIT_INTERNAL', 1200, 'a positive whole number of requests per minute')
+    },
+    upstreams: readUpstreams(env),
+    internalApi: {
+      // The embedded provider mints service tokens for this audience, so the API works on a fresh clone.
+      audience: readString(env, 'INTERNAL_AUDIENCE') ?? (issuer === undefined ? DEV_INTERNAL_AUDIENCE : undefined),
+      claimsTtlSeconds: readSeconds(env, 'CLAIMS_TTL', session.maxAgeSeconds)
     },
     logLevel: readLogLevel(env)
   }
@@ -313,6 +341,72 @@ function readEidConnections (env: Env): Record<string, string> | undefined {
     connections[name] = connection.trim()
   }
   return connections
+}
+
+const UPSTREAMS_EXAMPLE = '{"orders":"http://orders.internal:8080"} or {"orders":{"url":"http://orders.internal:8080/v1","timeout":5,"token":"access"}}'
+
+/**
+ * UPSTREAMS: name → base URL, or name → { url, timeout (seconds, default 10),
+ * token ("access" by default, "id" or "none") }.
+ */
+function readUpstreams (env: Env): Record<string, UpstreamConfig> {
+  const raw = readString(env, 'UPSTREAMS')
+  if (raw === undefined) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(raw)
+  } catch {
+    throw new ConfigError(`UPSTREAMS must be a JSON object such as ${UPSTREAMS_EXAMPLE}`)
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`UPSTREAMS must be a JSON object such as ${UPSTREAMS_EXAMPLE}`)
+  }
+  const upstreams: Record<string, UpstreamConfig> = {}
+  for (const [name, entry] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!EID_NAME.test(name)) {
+      throw new ConfigError('UPSTREAMS keys must be short lower-case names (a-z, 0-9, - and _): they become /api/<name>/')
+    }
+    const options = typeof entry === 'string' ? { url: entry } : entry
+    if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+      throw new ConfigError(`UPSTREAMS.${name} must be a URL or an object with url, timeout and token`)
+    }
+    const { url, timeout = 10, token = 'access', ...unknown } = options as Record<string, unknown>
+    const unknownKey = Object.keys(unknown)[0]
+    if (unknownKey !== undefined) {
+      throw new ConfigError(`UPSTREAMS.${name} has an unknown option ${JSON.stringify(unknownKey)} (known: url, timeout, token)`)
+    }
+    upstreams[name] = {
+      url: readUpstreamUrl(name, url),
+      timeoutSeconds: readUpstreamTimeout(name, timeout),
+      token: readUpstreamToken(name, token)
+    }
+  }
+  return upstreams
+}
+
+function readUpstreamUrl (name: string, raw: unknown): URL {
+  let url: URL | undefined
+  try {
+    url = typeof raw === 'string' ? new URL(raw) : undefined
+  } catch {}
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') {
+    throw new ConfigError(`UPSTREAMS.${name} must have an absolute http or https url without query, fragment or credentials`)
+  }
+  return url
+}
+
+function readUpstreamTimeout (name: string, raw: unknown): number {
+  if (typeof raw !== 'number' || !Number.isFinite(raw) || raw <= 0 || raw > 600) {
+    throw new ConfigError(`UPSTREAMS.${name}.timeout must be a number of seconds above 0 and at most 600`)
+  }
+  return raw
+}
+
+function readUpstreamToken (name: string, raw: unknown): UpstreamConfig['token'] {
+  if (!UPSTREAM_TOKENS.includes(raw as UpstreamConfig['token'])) {
+    throw new ConfigError(`UPSTREAMS.${name}.token must be one of ${UPSTREAM_TOKENS.join(', ')}`)
+  }
+  return raw as UpstreamConfig['token']
 }
 
 /**

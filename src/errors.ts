@@ -20,6 +20,10 @@ export type ErrorCode =
   | 'csrf_required'
   | 'cross_site_request'
   | 'headers_too_large'
+  | 'upstream_unavailable'
+  | 'upstream_timeout'
+  | 'invalid_token'
+  | 'insufficient_scope'
   | 'internal_error'
 
 export class GatewayError extends Error {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { SessionCipher } from '../../src/sessions/cipher.js'
 import type { SessionData } from '../../src/sessions/types.js'
-import { signInAtDevIdp } from '../helpers/dev-idp-login.js'
+import { signInThroughGateway } from '../helpers/dev-idp-login.js'
 import { freePort } from '../helpers/free-port.js'
 import { startGateway, startStack, startTestIdp, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SECRET, type Stack } from '../helpers/gateway.js'
 import { redisForTest, REDIS_URL } from '../helpers/redis.js'
@@ -27,13 +27,6 @@ function grantLog (): GrantLog & { onTokenGrant (grant: { grantType: string, ok:
     refreshGrants: () => count(true),
     failedRefreshGrants: () => count(false)
   }
-}
-
-async function logIn (gatewayUrl: string, browser: TestBrowser): Promise<void> {
-  const login = await browser.get(`${gatewayUrl}/login`)
-  const callback = await signInAtDevIdp(browser, login.location as string, 'chris')
-  const landed = await browser.get(callback.href)
-  if (landed.status !== 302) throw new Error(`callback answered ${landed.status}: ${landed.text}`)
 }
 
 async function redisStack (t: { teardown (fn: () => unknown): void }, grants: ReturnType<typeof grantLog>): Promise<{ stack: Stack, b: string, prefix: string, readSession (): Promise<{ id: string, data: SessionData }> }> {
@@ -70,7 +63,7 @@ t.test('one instance: a burst of requests with a due token makes exactly one ref
     idp: { accessTokenTtl: ACCESS_TOKEN_TTL, rotateRefreshTokens: true, onTokenGrant: grants.onTokenGrant }
   })
   const browser = new TestBrowser()
-  await logIn(stack.gatewayUrl, browser)
+  await signInThroughGateway(browser, stack.gatewayUrl)
   t.equal(grants.refreshGrants(), 0, 'a fresh token is not refreshed')
   t.equal((await browser.get(`${stack.gatewayUrl}/me`)).status, 200)
   t.equal(grants.refreshGrants(), 0, 'still fresh')
@@ -91,7 +84,7 @@ t.test('two instances sharing Redis: one refresh grant for a burst on both, with
   const grants = grantLog()
   const { stack, b, readSession } = await redisStack(t, grants)
   const browser = new TestBrowser()
-  await logIn(stack.gatewayUrl, browser)
+  await signInThroughGateway(browser, stack.gatewayUrl)
   const before = (await readSession()).data.user?.tokens
 
   await sleep(UNTIL_DUE_MS)
@@ -118,7 +111,7 @@ t.test('a revoked refresh token ends the session cleanly: 401, then 401, never a
   const grants = grantLog()
   const { stack, b, readSession } = await redisStack(t, grants)
   const browser = new TestBrowser()
-  await logIn(stack.gatewayUrl, browser)
+  await signInThroughGateway(browser, stack.gatewayUrl)
   const { data } = await readSession()
   const revoked = await fetch(new URL('/token/revocation', stack.idp.issuer), {
     method: 'POST',
@@ -155,7 +148,7 @@ t.test('a provider that is down during a refresh costs no session: /me is still 
     TOKEN_REFRESH_MARGIN: REFRESH_MARGIN
   })
   const browser = new TestBrowser()
-  await logIn(gatewayUrl, browser)
+  await signInThroughGateway(browser, gatewayUrl)
   await idp.close()
   await sleep(UNTIL_DUE_MS)
   const me = await browser.get(`${gatewayUrl}/me`)

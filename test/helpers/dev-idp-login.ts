@@ -72,3 +72,11 @@ export async function logoutAtDevIdp (browser: TestBrowser, endSessionUrl: strin
   }
   return new URL(url)
 }
+
+/** A whole login through the gateway: /login, the provider's chooser, and the callback that sets the session. */
+export async function signInThroughGateway (browser: TestBrowser, gatewayUrl: string, identity = 'chris'): Promise<void> {
+  const login = await browser.get(`${gatewayUrl}/login`)
+  const callback = await signInAtDevIdp(browser, login.location as string, identity)
+  const landed = await browser.get(callback.href)
+  if (landed.status !== 302) throw new Error(`callback answered ${landed.status}: ${landed.text}`)
+}

@@ -124,3 +124,47 @@ t.test('plain http is fine for a loopback issuer', async (t) => {
   const config = loadConfig({ ...AUTH0, OIDC_ISSUER: 'http://127.0.0.1:4000' })
   t.equal(config.oidc.issuer?.hostname, '127.0.0.1')
 })
+
+t.test('UPSTREAMS takes a URL or an object with timeout and token per name', async (t) => {
+  t.same(loadConfig({}).upstreams, {}, 'no proxy by default')
+  const { upstreams } = loadConfig({
+    UPSTREAMS: JSON.stringify({ orders: 'http://orders.internal:8080', 'pay-v2': { url: 'https://pay.internal/v2/', timeout: 2.5, token: 'id' }, public: { url: 'http://10.0.0.9', token: 'none' } })
+  })
+  t.same(Object.keys(upstreams), ['orders', 'pay-v2', 'public'])
+  t.equal(upstreams.orders?.url.href, 'http://orders.internal:8080/')
+  t.equal(upstreams.orders?.timeoutSeconds, 10, 'ten seconds by default')
+  t.equal(upstreams.orders?.token, 'access', 'the access token by default')
+  t.equal(upstreams['pay-v2']?.url.pathname, '/v2/')
+  t.equal(upstreams['pay-v2']?.timeoutSeconds, 2.5)
+  t.equal(upstreams['pay-v2']?.token, 'id')
+  t.equal(upstreams.public?.token, 'none')
+
+  const refused: Array<[string, RegExp]> = [
+    ['not json', /UPSTREAMS must be a JSON object/],
+    ['["http://a"]', /UPSTREAMS must be a JSON object/],
+    ['{"Orders":"http://a"}', /UPSTREAMS keys must be short lower-case names/],
+    ['{"../x":"http://a"}', /UPSTREAMS keys must be short lower-case names/],
+    ['{"a":"ftp://a"}', /UPSTREAMS\.a must have an absolute http or https url/],
+    ['{"a":"/relative"}', /UPSTREAMS\.a must have an absolute http or https url/],
+    ['{"a":"http://user:pw@a"}', /without query, fragment or credentials/],
+    ['{"a":"http://a/?x=1"}', /without query, fragment or credentials/],
+    ['{"a":42}', /UPSTREAMS\.a must be a URL or an object/],
+    ['{"a":{"url":"http://a","timeout":0}}', /UPSTREAMS\.a\.timeout must be a number of seconds/],
+    ['{"a":{"url":"http://a","timeout":"5"}}', /UPSTREAMS\.a\.timeout must be a number of seconds/],
+    ['{"a":{"url":"http://a","timeout":601}}', /UPSTREAMS\.a\.timeout must be a number of seconds/],
+    ['{"a":{"url":"http://a","token":"refresh"}}', /UPSTREAMS\.a\.token must be one of access, id, none/],
+    ['{"a":{"url":"http://a","rewrite":"/x"}}', /unknown option "rewrite" \(known: url, timeout, token\)/]
+  ]
+  for (const [value, message] of refused) {
+    t.throws(() => loadConfig({ UPSTREAMS: value }), { name: ConfigError.name, message }, value)
+  }
+})
+
+t.test('the service API: on with the embedded provider, off with a real one unless INTERNAL_AUDIENCE is set', async (t) => {
+  t.equal(loadConfig({}).internalApi.audience, 'urn:eid-bff:internal', 'the embedded provider mints tokens for it')
+  t.equal(loadConfig({}).internalApi.claimsTtlSeconds, 28800, 'claims live as long as a session can')
+  t.equal(loadConfig(AUTH0).internalApi.audience, undefined, 'off against a real provider')
+  const on = loadConfig({ ...AUTH0, INTERNAL_AUDIENCE: 'https://bff.example.com/internal', CLAIMS_TTL: '600' }).internalApi
+  t.same(on, { audience: 'https://bff.example.com/internal', claimsTtlSeconds: 600 })
+  t.throws(() => loadConfig({ CLAIMS_TTL: '-1' }), { name: ConfigError.name, message: /CLAIMS_TTL/ })
+})

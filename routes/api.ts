@@ -1,0 +1,86 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import replyFrom from '@fastify/reply-from'
+import type { UpstreamConfig } from '../src/config.js'
+import { GatewayError } from '../src/errors.js'
+import { browserResponseHeaders, upstreamRequestHeaders } from '../src/proxy/headers.js'
+import { upstreamUrl } from '../src/proxy/target.js'
+import { errorResponses } from '../src/schemas.js'
+import type { SessionUser } from '../src/sessions/types.js'
+
+const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS']
+
+/**
+ * `/api/<name>/*` → the upstream named in UPSTREAMS, with the session's token
+ * as a bearer token: the frontend never holds a token, and the downstream
+ * service never sees the browser's cookie.
+ */
+const api: FastifyPluginAsync = async (app) => {
+  const upstreams = Object.entries(app.config.upstreams)
+  if (upstreams.length === 0) return
+
+  // Bodies stream through untouched, whatever their type: the upstream judges them.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, payload, done) => { done(null, payload) })
+  await app.register(replyFrom, {
+    disableRequestLogging: true,
+    undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 }
+  })
+
+  for (const [name, upstream] of upstreams) {
+    const mountPath = `/api/${name}`
+    const handler = async (request: Parameters<typeof proxy>[0], reply: FastifyReply): Promise<FastifyReply> =>
+      await proxy(request, reply, upstream, mountPath)
+    const options = {
+      config: { csrf: true },
+      schema: {
+        summary: `Proxy to the ${name} service`,
+        description: `Forwards the request to ${name} with the session's ${upstream.token === 'none' ? 'cookie removed' : `${upstream.token} token as a bearer token`}. Any method; bodies stream both ways. Needs a session and the header \`X-CSRF: 1\`.`,
+        tags: ['api'],
+        security: [{ sessionCookie: [], csrfHeader: [] }],
+        response: {
+          '2xx': { description: `${name}'s own answer, streamed back with its status and headers (minus hop-by-hop headers and \`Set-Cookie\`)` },
+          ...errorResponses({
+            400: '`invalid_request`: a path that would leave the mount (dot segments, encoded slashes)',
+            401: '`unauthenticated`: no session, an expired one, or one the provider has ended',
+            403: '`csrf_required` or `cross_site_request`: the `X-CSRF: 1` header is missing, or the call came from another site',
+            502: '`upstream_unavailable`: the service refused the connection or broke it',
+            503: '`session_store_unavailable`',
+            504: `\`upstream_timeout\`: no answer within ${upstream.timeoutSeconds} s`
+          })
+        }
+      }
+    }
+    app.route({ method: METHODS, url: mountPath, ...options, handler })
+    app.route({ method: METHODS, url: `${mountPath}/*`, ...options, handler })
+  }
+
+  async function proxy (request: import('fastify').FastifyRequest, reply: FastifyReply, upstream: UpstreamConfig, mountPath: string): Promise<FastifyReply> {
+    const target = upstreamUrl(upstream.url, mountPath, request.url)
+    const user = await request.freshUser()
+    const bearer = bearerFor(user, upstream)
+    reply.header('x-request-id', request.id)
+    return reply.from(target, {
+      timeout: upstream.timeoutSeconds * 1000,
+      // No retries: a retried POST could act twice, and an upstream's 503 is its own answer to give.
+      retryDelay: () => null,
+      rewriteRequestHeaders: (original, headers) => upstreamRequestHeaders(headers, bearer, original.id),
+      rewriteHeaders: (headers) => browserResponseHeaders(headers),
+      onError: (proxyReply, { error }) => {
+        const timedOut = (error as { statusCode?: number }).statusCode === 504
+        request.log.warn({ upstream: mountPath, errorName: (error as Error).name, causeCode: ((error as Error).cause as { code?: string } | undefined)?.code }, 'upstream failed')
+        const failure = timedOut
+          ? new GatewayError('upstream_timeout', 'The service behind this route did not answer in time', 504)
+          : new GatewayError('upstream_unavailable', 'The service behind this route is unavailable', 502)
+        proxyReply.code(failure.statusCode).send({ error: failure.code, message: failure.message })
+      }
+    })
+  }
+}
+
+function bearerFor (user: SessionUser, upstream: UpstreamConfig): string | undefined {
+  if (upstream.token === 'access') return user.tokens.accessToken
+  if (upstream.token === 'id') return user.tokens.idToken
+  return undefined
+}
+
+export default api

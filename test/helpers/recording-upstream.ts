@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto'
+import { createServer, type IncomingHttpHeaders } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export interface ReceivedRequest {
+  readonly method: string
+  readonly url: string
+  readonly headers: IncomingHttpHeaders
+  readonly bodyBytes: number
+  readonly bodySha256: string
+}
+
+export interface RecordingUpstream {
+  readonly url: string
+  readonly received: ReceivedRequest[]
+  /** Lets a pending `/stream` response send its last chunk. */
+  releaseStream (): void
+  close (): Promise<void>
+}
+
+/**
+ * A downstream service for proxy tests, on loopback: it records every request
+ * it gets and answers by path:
+ * - `/stream`: one chunk at once, the second only after `releaseStream()`;
+ * - `/slow`: never answers (the gateway's timeout must);
+ * - `/cookie`: tries to set a cookie;
+ * - `/missing`: its own 404;
+ * - anything else: 200 with what it received, as JSON.
+ */
+export async function startRecordingUpstream (): Promise<RecordingUpstream> {
+  const received: ReceivedRequest[] = []
+  let release: () => void = () => {}
+  let released = new Promise<void>((resolve) => { release = resolve })
+  const server = createServer((req, res) => {
+    const hash = createHash('sha256')
+    let bytes = 0
+    req.on('data', (chunk: Buffer) => { bytes += chunk.length; hash.update(chunk) })
+    req.on('end', () => {
+      const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes: bytes, bodySha256: hash.digest('hex') }
+      received.push(record)
+      const path = record.url.split('?')[0] as string
+      if (path.endsWith('/stream')) {
+        res.writeHead(200, { 'content-type': 'text/plain' })
+        res.write('first chunk\n')
+        void released.then(() => res.end('last chunk\n'))
+        return
+      }
+      if (path.endsWith('/slow')) return
+      if (path.endsWith('/cookie')) {
+        res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'bff=planted; Path=/' })
+        res.end('{"ok":true}')
+        return
+      }
+      if (path.endsWith('/missing')) {
+        res.writeHead(404, { 'content-type': 'application/json' })
+        res.end('{"error":"no_such_item"}')
+        return
+      }
+      res.writeHead(200, { 'content-type': 'application/json', 'x-upstream': 'recording' })
+      res.end(JSON.stringify(record))
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    received,
+    releaseStream () {
+      release()
+      released = new Promise<void>((resolve) => { release = resolve })
+    },
+    async close () {
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    }
+  }
+}

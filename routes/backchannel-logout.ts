@@ -49,6 +49,7 @@ const backchannelLogout: FastifyPluginAsync = async (app) => {
     const ended = claims.sid !== undefined
       ? await app.sessionStore.destroyBySid(claims.sid)
       : await app.sessionStore.destroyBySub(claims.sub as string)
+    if (claims.sub !== undefined) await app.claimsDirectory.forget(claims.sub)
     request.log.info({ sessionsEnded: ended, by: claims.sid !== undefined ? 'sid' : 'sub' }, 'back-channel logout')
     return reply.code(200).send()
   })

@@ -65,7 +65,9 @@ const callback: FastifyPluginAsync = async (app) => {
     }
     // A fresh id for the signed-in session: an id planted before login is worthless.
     await request.session.regenerate()
-    request.session.user = toSessionUser(result.claims, result.tokens, transaction, app.config.session.maxAgeSeconds)
+    const user = toSessionUser(result.claims, result.tokens, transaction, app.config.session.maxAgeSeconds)
+    request.session.user = user
+    await app.claimsDirectory.record(user)
     request.log.info({ eid: transaction.eid }, 'login succeeded')
     return reply.redirect(transaction.returnTo, 302)
   })

@@ -37,6 +37,7 @@ const logout: FastifyPluginAsync = async (app) => {
     // Not awaited: logout must not wait on the provider; the helper never throws.
     if (refreshToken !== undefined) void app.oidc.revokeRefreshToken(refreshToken)
     await request.session.destroy()
+    await app.claimsDirectory.forget(user.sub)
     reply.clearCookie(app.config.session.cookieName, { path: '/', secure: app.config.session.secureCookie, httpOnly: true, sameSite: 'lax' })
     request.log.info('logout')
     return reply.redirect(endSession?.href ?? '/', 302)

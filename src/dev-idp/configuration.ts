@@ -1,4 +1,4 @@
-import type { Configuration, KoaContextWithOIDC } from 'oidc-provider'
+import { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
 import type { JWK } from 'jose'
 import { findIdentity, identityClaims } from './identities.js'
 import { errorPage, logoutPage, signedOutPage } from './pages.js'
@@ -14,13 +14,29 @@ export interface ProviderSettings {
   readonly rotateRefreshTokens: boolean
   readonly signingKey: JWK
   readonly cookieKey: string
+  /** A machine-to-machine client for the gateway's service API, when it is on. */
+  readonly serviceClient: ServiceClientSettings | undefined
 }
+
+export interface ServiceClientSettings {
+  readonly clientId: string
+  readonly clientSecret: string
+  /** The gateway's INTERNAL_AUDIENCE: the resource its JWT access tokens are for. */
+  readonly audience: string
+}
+
+/** The development service client's credentials, published in the README: this provider is never for production. */
+export const DEV_SERVICE_CLIENT = { clientId: 'dev-service', clientSecret: 'dev-service-secret' } as const
+
+/** The scopes the service API understands; a service asks for the ones it needs. */
+const SERVICE_SCOPES = 'claims:profile claims:birthdate claims:age claims:address claims:national_number'
+const SERVICE_TOKEN_TTL_SECONDS = 300
 
 /** oidc-provider settings that make it behave like Auth0 with an itsme connection. */
 export function providerConfiguration (settings: ProviderSettings): Configuration {
   const ns = settings.claimsNamespace
   return {
-    clients: [{
+    clients: [...serviceClients(settings.serviceClient), {
       client_id: settings.clientId,
       client_secret: settings.clientSecret,
       redirect_uris: [...settings.redirectUris],
@@ -50,6 +66,8 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       backchannelLogout: { enabled: true },
+      clientCredentials: { enabled: settings.serviceClient !== undefined },
+      resourceIndicators: resourceIndicators(settings.serviceClient),
       rpInitiatedLogout: {
         enabled: true,
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => { ctx.body = logoutPage(form) },
@@ -100,6 +118,38 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
     renderError: async (ctx, out) => {
       ctx.type = 'html'
       ctx.body = errorPage('Sign-in error', `${String(out.error ?? 'error')}: ${String(out.error_description ?? '')}`)
+    }
+  }
+}
+
+function serviceClients (service: ServiceClientSettings | undefined): ClientMetadata[] {
+  if (service === undefined) return []
+  return [{
+    client_id: service.clientId,
+    client_secret: service.clientSecret,
+    grant_types: ['client_credentials'],
+    redirect_uris: [],
+    response_types: [],
+    token_endpoint_auth_method: 'client_secret_basic'
+  }]
+}
+
+/**
+ * Client-credentials tokens of the service client are JWTs for the gateway's
+ * internal audience, as an Auth0 API with a machine-to-machine application
+ * issues them. Any other client or resource is refused; the gateway's own
+ * logins ask for no resource and keep opaque access tokens.
+ */
+function resourceIndicators (service: ServiceClientSettings | undefined): NonNullable<Configuration['features']>['resourceIndicators'] {
+  return {
+    enabled: service !== undefined,
+    defaultResource: async (_ctx, client, oneOf) => oneOf ?? (client.clientId === service?.clientId ? service.audience : undefined),
+    useGrantedResource: async () => false,
+    getResourceServerInfo: async (_ctx, resource, client) => {
+      if (service === undefined || client.clientId !== service.clientId || resource !== service.audience) {
+        throw new errors.InvalidTarget()
+      }
+      return { scope: SERVICE_SCOPES, audience: service.audience, accessTokenFormat: 'jwt', accessTokenTTL: SERVICE_TOKEN_TTL_SECONDS }
     }
   }
 }

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import Provider from 'oidc-provider'
-import { providerConfiguration } from './configuration.js'
+import { providerConfiguration, type ServiceClientSettings } from './configuration.js'
+
+export { DEV_SERVICE_CLIENT } from './configuration.js'
 import { interactionRoutes } from './interactions.js'
 import { generateSigningKey, randomCookieKey } from './keys.js'
 
@@ -24,6 +26,8 @@ export interface DevIdpOptions {
   rotateRefreshTokens?: boolean
   /** Told of every token request, so tests can count refresh grants. */
   onTokenGrant?: (grant: { grantType: string, ok: boolean }) => void
+  /** A client-credentials client whose JWT access tokens are for this audience (the gateway's service API). */
+  serviceClient?: ServiceClientSettings
   /** When true nothing starts: this provider signs in anyone who clicks. */
   production: boolean
   log?: (message: string) => void
@@ -58,7 +62,8 @@ export async function startDevIdp (options: DevIdpOptions): Promise<DevIdp> {
     accessTokenTtl: options.accessTokenTtl ?? 3600,
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
     signingKey: await generateSigningKey(),
-    cookieKey: randomCookieKey()
+    cookieKey: randomCookieKey(),
+    serviceClient: options.serviceClient
   }))
   provider.use(interactionRoutes(provider))
   const onTokenGrant = options.onTokenGrant

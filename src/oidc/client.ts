@@ -4,6 +4,7 @@ import { GatewayError } from '../errors.js'
 import type { LoginTransaction, TokenSet } from '../sessions/types.js'
 import { toLoginError, toRefreshError } from './errors.js'
 import { retryWithBackoff } from './retry.js'
+import { verifyServiceToken, type ServiceCaller } from './service-token.js'
 import { allowedAlgorithms, createKeySet, verifyIdToken, verifyLogoutToken, verifyRefreshedIdToken, type IdTokenClaims, type LogoutClaims, type TokenVerifier } from './tokens.js'
 
 export interface OidcLogger {
@@ -39,6 +40,8 @@ export interface OidcClient {
   /** Best effort: a failure is logged, never thrown, because logout must still succeed locally. */
   revokeRefreshToken (refreshToken: string): Promise<void>
   verifyLogoutToken (logoutToken: string): Promise<LogoutClaims>
+  /** A service's client-credentials token for `audience`; throws a 401 `invalid_token` otherwise. */
+  verifyServiceToken (token: string, audience: string): Promise<ServiceCaller>
   close (): void
 }
 
@@ -178,6 +181,8 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
     },
 
     verifyLogoutToken: (logoutToken) => verifyLogoutToken(current().verifier, logoutToken),
+
+    verifyServiceToken: (token, audience) => verifyServiceToken(current().verifier, token, audience),
 
     close: () => closing.abort(new Error('OIDC client closed'))
   }

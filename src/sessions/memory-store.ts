@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache'
+import type { Profile } from '../claims/profile.js'
 import { keepNewerTokens, type SessionStore } from './store.js'
 import type { SessionData } from './types.js'
 
@@ -18,6 +19,7 @@ export class MemorySessionStore implements SessionStore {
   readonly #bySid = new Map<string, Set<string>>()
   readonly #bySub = new Map<string, Set<string>>()
   readonly #seen: LRUCache<string, true>
+  readonly #claims: LRUCache<string, Profile>
   readonly #locks = new Map<string, number>()
 
   constructor (options: MemoryStoreOptions) {
@@ -31,6 +33,7 @@ export class MemorySessionStore implements SessionStore {
     })
     this.#pendingLogins = new LRUCache<string, SessionData>({ max: options.maxEntries, ttlAutopurge: false, allowStale: false })
     this.#seen = new LRUCache<string, true>({ max: 10_000, ttlAutopurge: false })
+    this.#claims = new LRUCache<string, Profile>({ max: options.maxEntries, ttlAutopurge: false, allowStale: false })
   }
 
   async get (id: string): Promise<SessionData | undefined> {
@@ -68,6 +71,18 @@ export class MemorySessionStore implements SessionStore {
     return this.#destroyAll(this.#bySub.get(sub))
   }
 
+  async setClaims (sub: string, profile: Profile, ttlSeconds: number): Promise<void> {
+    this.#claims.set(sub, profile, { ttl: ttlSeconds * 1000 })
+  }
+
+  async getClaims (sub: string): Promise<Profile | undefined> {
+    return this.#claims.get(sub)
+  }
+
+  async deleteClaims (sub: string): Promise<void> {
+    this.#claims.delete(sub)
+  }
+
   async remember (key: string, ttlSeconds: number): Promise<boolean> {
     if (this.#seen.has(key)) return false
     this.#seen.set(key, true, { ttl: ttlSeconds * 1000 })
@@ -92,6 +107,7 @@ export class MemorySessionStore implements SessionStore {
     this.#sessions.clear()
     this.#pendingLogins.clear()
     this.#seen.clear()
+    this.#claims.clear()
     this.#locks.clear()
   }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import type { Profile } from '../claims/profile.js'
 import { GatewayError } from '../errors.js'
 import type { SessionCipher } from './cipher.js'
 import { connectRedis, type RedisClient, type RedisConnectionSettings } from './redis-connection.js'
@@ -43,7 +44,8 @@ const WRITE_ATTEMPTS = 3
 /**
  * Sessions shared by every gateway instance, encrypted at rest. Keys:
  * `s:<id>` (the encrypted session, with its TTL), `sid:<hash>` and
- * `sub:<hash>` (sorted sets of session ids, scored by the session's absolute end), `once:<hash>` (one-time values),
+ * `sub:<hash>` (sorted sets of session ids, scored by the session's absolute end),
+ * `c:<hash>` (the claims directory: a user's encrypted profile), `once:<hash>` (one-time values),
  * `lock:<hash>` (locks). Every command touches one key, so the same code runs
  * on a Redis Cluster, where keys live in different slots.
  */
@@ -109,6 +111,27 @@ export class RedisSessionStore implements SessionStore {
     return await this.#destroyIndexes(this.#options.cipher.allIndexNames(sub).map((name) => `sub:${name}`))
   }
 
+  async setClaims (sub: string, profile: Profile, ttlSeconds: number): Promise<void> {
+    const { cipher } = this.#options
+    await this.#run(() => this.#redis.set(`c:${cipher.indexName(sub)}`, cipher.encrypt(claimsContext(sub), profile), 'EX', ttlSeconds))
+  }
+
+  async getClaims (sub: string): Promise<Profile | undefined> {
+    const { cipher } = this.#options
+    // Written under the newest secret; before a rotation, under an older one.
+    for (const name of cipher.allIndexNames(sub)) {
+      const value = await this.#run(() => this.#redis.get(`c:${name}`))
+      const profile = value === null ? undefined : cipher.decrypt(claimsContext(sub), value)
+      if (typeof profile === 'object' && profile !== null) return profile as Profile
+    }
+    return undefined
+  }
+
+  async deleteClaims (sub: string): Promise<void> {
+    const names = this.#options.cipher.allIndexNames(sub)
+    await this.#run(() => Promise.all(names.map((name) => this.#redis.del(`c:${name}`))))
+  }
+
   async remember (key: string, ttlSeconds: number): Promise<boolean> {
     const result = await this.#run(() => this.#redis.set(`once:${this.#options.cipher.indexName(key)}`, '1', 'EX', ttlSeconds, 'NX'))
     return result === 'OK'
@@ -163,4 +186,9 @@ export class RedisSessionStore implements SessionStore {
       throw new GatewayError('session_store_unavailable', 'The session store is unavailable; try again shortly', 503, { cause: error })
     }
   }
+}
+
+/** Bound into the encryption: a claims blob never decrypts as a session, or as another user's claims. */
+function claimsContext (sub: string): string {
+  return `claims:${sub}`
 }

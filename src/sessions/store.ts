@@ -1,3 +1,4 @@
+import type { Profile } from '../claims/profile.js'
 import type { SessionData } from './types.js'
 
 /**
@@ -15,6 +16,13 @@ export interface SessionStore {
   destroy (id: string): Promise<void>
   destroyBySid (sid: string): Promise<number>
   destroyBySub (sub: string): Promise<number>
+  /**
+   * The claims directory behind the service API: the mapped profile of the
+   * latest login per `sub`, kept `ttlSeconds`, encrypted at rest like sessions.
+   */
+  setClaims (sub: string, profile: Profile, ttlSeconds: number): Promise<void>
+  getClaims (sub: string): Promise<Profile | undefined>
+  deleteClaims (sub: string): Promise<void>
   /** Remembers a one-time value (a logout token's jti); false when it was already seen. */
   remember (key: string, ttlSeconds: number): Promise<boolean>
   /**

@@ -1,7 +1,10 @@
 import t from 'tap'
 import { TestBrowser } from '../helpers/test-browser.js'
-import { signInAtDevIdp, logoutAtDevIdp } from '../helpers/dev-idp-login.js'
+import { signInAtDevIdp, logoutAtDevIdp, signInThroughGateway } from '../helpers/dev-idp-login.js'
 import { startStack } from '../helpers/gateway.js'
+import { startRecordingUpstream } from '../helpers/recording-upstream.js'
+import { CHRIS_PROFILE } from '../helpers/constants.js'
+import { DEV_SERVICE_CLIENT } from '../../src/dev-idp/index.js'
 
 t.test('a whole login, /me and logout at trace level leave no secret or personal value in the logs', async (t) => {
   const stack = await startStack(t, { env: { LOG_LEVEL: 'trace' } })
@@ -93,6 +96,47 @@ t.test('refresh, back-channel logout and refused requests at trace level leave n
   for (const [what, value] of Object.entries(secrets)) {
     t.ok(value !== undefined && value.length > 4, `${what} was captured for the search`)
     t.notOk(value !== undefined && text.includes(value), `no ${what} in the logs`)
+  }
+  t.notMatch(text, /eyJ[\w-]+\.eyJ/, 'no JWT at all')
+})
+
+t.test('the /api proxy and the service API at trace level leave no token, subject or claim in the logs', async (t) => {
+  const upstream = await startRecordingUpstream()
+  t.teardown(() => upstream.close())
+  const audience = 'urn:eid-bff:internal'
+  const stack = await startStack(t, {
+    env: { LOG_LEVEL: 'trace', UPSTREAMS: JSON.stringify({ orders: upstream.url }), INTERNAL_AUDIENCE: audience },
+    idp: { serviceClient: { ...DEV_SERVICE_CLIENT, audience } }
+  })
+  const browser = new TestBrowser()
+  await signInThroughGateway(browser, stack.gatewayUrl)
+  const proxied = await browser.request('POST', `${stack.gatewayUrl}/api/orders/items`, { headers: { 'x-csrf': '1', 'content-type': 'application/json' }, body: '{"note":"Louizalaan"}' })
+  t.equal(proxied.status, 200)
+  const accessToken = String(upstream.received.at(-1)?.headers.authorization).replace('Bearer ', '')
+
+  const grant = await fetch(`${stack.idp.issuer}/token`, {
+    method: 'POST',
+    headers: { authorization: `Basic ${Buffer.from(`${DEV_SERVICE_CLIENT.clientId}:${DEV_SERVICE_CLIENT.clientSecret}`).toString('base64')}` },
+    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'claims:profile claims:address claims:national_number' })
+  })
+  const serviceToken = (await grant.json() as { access_token: string }).access_token
+  const lookup = await new TestBrowser().get(`${stack.gatewayUrl}/internal/users/${encodeURIComponent(CHRIS_PROFILE.sub)}/claims`, { authorization: `Bearer ${serviceToken}` })
+  t.equal(lookup.status, 200)
+  t.equal(lookup.json().nationalNumber, CHRIS_PROFILE.nationalNumber, 'the service got the claims')
+
+  const secrets: Record<string, string> = {
+    'relayed access token': accessToken,
+    'service token': serviceToken,
+    'subject identifier': 'f729d0aa-db04-44e7-b5c7-b961cd170db3',
+    'national number': CHRIS_PROFILE.nationalNumber,
+    'street address': 'Louizalaan',
+    'family name': 'Ricardo'
+  }
+  const text = stack.logs.text
+  t.match(text, /"audit":"claims_lookup"/, 'the lookup was audited')
+  for (const [what, value] of Object.entries(secrets)) {
+    t.ok(value.length > 4, `${what} was captured for the search`)
+    t.notOk(text.includes(value), `no ${what} in the logs`)
   }
   t.notMatch(text, /eyJ[\w-]+\.eyJ/, 'no JWT at all')
 })

@@ -65,11 +65,12 @@ t.test('a back-channel logout received by A ends the session used on B', async (
 
 t.test('Redis holds no token, national number or name in clear, and a rotated secret keeps the session', async (t) => {
   const { prefix, dump } = await redisForTest(t)
-  const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix } })
+  const stack = await startStack(t, { env: { SESSION_STORE: 'redis', REDIS_URL, REDIS_KEY_PREFIX: prefix, INTERNAL_AUDIENCE: 'urn:eid-bff:internal' } })
   const browser = new TestBrowser()
   await logIn(stack, browser)
   const raw = await dump()
   t.ok(raw.length > 100, 'something was written')
+  t.match(raw, new RegExp(`^${prefix}c:`, 'm'), 'the claims directory too')
   for (const value of ['65070862267', 'Ricardo', 'Louizalaan', 'eyJ', 'oidc|itsme', 'f729d0aa', 'access', 'Token']) {
     t.notOk(raw.includes(value), `no ${value} in the dump`)
   }

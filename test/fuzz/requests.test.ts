@@ -4,6 +4,7 @@ import { request, Agent } from 'node:http'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import { startStack } from '../helpers/gateway.js'
+import { startRecordingUpstream } from '../helpers/recording-upstream.js'
 import { hostileRequests, type RawRequest, type RouteTemplate } from '../helpers/hostile-requests.js'
 import { MemorySessionStore } from '../../src/sessions/memory-store.js'
 
@@ -16,7 +17,11 @@ const ROUTES: readonly RouteTemplate[] = [
   { method: 'GET', path: '/logout' },
   { method: 'POST', path: '/backchannel-logout' },
   { method: 'GET', path: '/healthz' },
-  { method: 'GET', path: '/readyz' }
+  { method: 'GET', path: '/readyz' },
+  { method: 'GET', path: '/openapi.json' },
+  { method: 'GET', path: '/api/orders/items' },
+  { method: 'POST', path: '/api/orders/items' },
+  { method: 'GET', path: '/internal/users/oidc%7Citsme%7Cx/claims' }
 ]
 const RUNS = 5000
 const TIME_LIMIT_MS = 90_000
@@ -43,7 +48,18 @@ function gc (): void {
 }
 
 t.test('thousands of hostile requests: no 5xx, only our JSON errors, no session, no crash, no leak', { timeout: 240_000 }, async (t) => {
-  const stack = await startStack(t, { env: { RATE_LIMIT_LOGIN: '1000000', RATE_LIMIT_BACKCHANNEL: '1000000', LOG_LEVEL: 'warn' } })
+  const upstream = await startRecordingUpstream()
+  t.teardown(() => upstream.close())
+  const stack = await startStack(t, {
+    env: {
+      RATE_LIMIT_LOGIN: '1000000',
+      RATE_LIMIT_BACKCHANNEL: '1000000',
+      RATE_LIMIT_INTERNAL: '1000000',
+      UPSTREAMS: JSON.stringify({ orders: upstream.url }),
+      INTERNAL_AUDIENCE: 'urn:eid-bff:internal',
+      LOG_LEVEL: 'warn'
+    }
+  })
   const origin = new URL(stack.gatewayUrl)
   const agent = new Agent({ keepAlive: true, maxSockets: 4 })
   t.teardown(() => agent.destroy())
@@ -73,6 +89,7 @@ t.test('thousands of hostile requests: no 5xx, only our JSON errors, no session,
   t.notOk(result.failed, (fc.defaultReportMessage(result) ?? 'no counterexample').slice(0, 2000))
   t.ok(result.numRuns >= 1000, `${result.numRuns} generated requests`)
   t.equal(store.size, 0, 'no signed-in session was made')
+  t.equal(upstream.received.length, 0, 'nothing reached the upstream without a session')
   t.ok(statuses.size > 5, `a spread of answers: ${JSON.stringify(Object.fromEntries(statuses))}`)
 
   const health = await fetch(`${stack.gatewayUrl}/healthz`)

@@ -61,6 +61,8 @@ export interface RogueProvider {
   readonly jwksRequests: number
   readonly subject: string
   setBehaviour (behaviour: Behaviour): void
+  /** Any JWT with exactly these claims, signed as `signing` says: service tokens, forged or not. */
+  signToken (claims: ClaimOverrides, signing?: Signing): Promise<string>
   /** Signs from now on with a new key under a new kid; the JWKS publishes both. */
   rotateSigningKey (): Promise<void>
   close (): Promise<void>
@@ -165,6 +167,7 @@ export async function startRogueProvider (options: RogueProviderOptions): Promis
     get tokensIssued () { return tokensIssued },
     get jwksRequests () { return jwksRequests },
     setBehaviour (next) { behaviour = next },
+    signToken: async (claims, signing) => await mintIdToken(keys, {}, { claims, signing }),
     async rotateSigningKey () {
       const next = await generateKeyPair('RS256', { extractable: true })
       const kid = `rogue-${randomBytes(4).toString('hex')}`

@@ -79,4 +79,20 @@ export async function checkStoreContract (t: Test, makeStore: () => Promise<Sess
     t.equal(await store.remember('jti-1', 60), true)
     t.equal(await store.remember('jti-1', 60), false)
   })
+
+  await t.test('the claims directory keeps one profile per sub, for its TTL, until deleted', async (t) => {
+    const store = await makeStore()
+    const anna = { sub: 'anna', name: 'Anna', nationalNumber: '65070862267', address: { locality: 'Brussel' } }
+    t.equal(await store.getClaims('anna'), undefined, 'nothing before a login')
+    await store.setClaims('anna', anna, 60)
+    await store.setClaims('ben', { sub: 'ben', name: 'Ben' }, 1)
+    t.same(await store.getClaims('anna'), anna)
+    await store.setClaims('anna', { sub: 'anna', name: 'Anna B.' }, 60)
+    t.same(await store.getClaims('anna'), { sub: 'anna', name: 'Anna B.' }, 'the latest login wins')
+    await store.deleteClaims('anna')
+    t.equal(await store.getClaims('anna'), undefined, 'gone once deleted')
+    await store.deleteClaims('nobody')
+    await new Promise((resolve) => setTimeout(resolve, 1100))
+    t.equal(await store.getClaims('ben'), undefined, 'gone after its TTL')
+  })
 }

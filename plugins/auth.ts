@@ -24,7 +24,7 @@ declare module 'fastify' {
 export default fp(async (app) => {
   const refresher = new TokenRefresher({
     store: app.sessionStore,
-    refresh: async (tokens, sub) => await app.oidc.refresh(tokens, sub),
+    refresh: async (tokens, sub) => await app.metrics.countRefreshGrant(async () => await app.oidc.refresh(tokens, sub)),
     marginSeconds: app.config.oidc.refreshMarginSeconds,
     grantTimeoutMs: app.config.oidc.httpTimeoutSeconds * 1000,
     idleTimeoutSeconds: app.config.session.idleTimeoutSeconds
@@ -55,4 +55,4 @@ export default fp(async (app) => {
       throw error
     }
   })
-}, { name: 'auth', dependencies: ['session', 'oidc'] })
+}, { name: 'auth', dependencies: ['session', 'oidc', 'metrics'] })

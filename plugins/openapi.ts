@@ -71,6 +71,7 @@ export default fp(async (app) => {
         { name: 'api', description: 'Downstream services behind the session, with the session\'s token (`/api/<name>/*`)' },
         { name: 'internal', description: 'Service-to-service API: bearer tokens from the provider, claims by scope' },
         { name: 'health', description: 'For the orchestrator' },
+        { name: 'metrics', description: 'For the monitoring system (Prometheus)' },
         { name: 'meta', description: 'What this service offers: an index and this document' }
       ],
       components: {
@@ -86,6 +87,11 @@ export default fp(async (app) => {
             in: 'header',
             name: 'X-CSRF',
             description: 'Send `X-CSRF: 1` with every call that acts with the session cookie; another site cannot set it'
+          },
+          metricsToken: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'The `METRICS_TOKEN` setting, when it is set; without it `/metrics` needs no token'
           },
           serviceToken: {
             type: 'oauth2',

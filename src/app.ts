@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import autoload from '@fastify/autoload'
 import type { Config } from './config.js'
-import { loggerOptions } from './log.js'
+import { logOutput, loggerOptions, requestIds } from './log.js'
 import { answerClientError } from './client-errors.js'
 import { requestIdOf } from './request-id.js'
 
@@ -33,7 +33,7 @@ const root = join(fileURLToPath(import.meta.url), '..', '..')
 export async function buildApp ({ config, logStream, limits: overrides }: BuildOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_LIMITS, ...overrides }
   const app = Fastify({
-    logger: { ...loggerOptions(config.logLevel), stream: logStream ?? process.stdout },
+    logger: { ...loggerOptions(config.logLevel), ...logOutput({ production: config.production, stream: logStream }) },
     trustProxy: config.trustProxy,
     // Query strings and headers stay small; nothing here needs more.
     bodyLimit: 64 * 1024,
@@ -54,6 +54,10 @@ export async function buildApp ({ config, logStream, limits: overrides }: BuildO
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
     }
   })
+  // Every log line written while a request is handled carries its id (src/log.ts). Entered
+  // again once the body is read: body parsing runs in the socket's own async context.
+  app.addHook('onRequest', (request, _reply, done) => { requestIds.run(request.id, done) })
+  app.addHook('preValidation', (request, _reply, done) => { requestIds.run(request.id, done) })
   await app.register(autoload, { dir: join(root, 'plugins'), options: { config } })
   await app.register(autoload, { dir: join(root, 'routes') })
   return app

@@ -84,6 +84,10 @@ export interface Config {
   readonly rateLimits: RateLimits
   readonly upstreams: Readonly<Record<string, UpstreamConfig>>
   readonly internalApi: InternalApiConfig
+  /** When set, `/metrics` answers only requests that carry it as a bearer token. */
+  readonly metricsToken: string | undefined
+  /** The demo frontend at `/` (DEMO); on outside production unless DEMO=false. */
+  readonly demo: boolean
   readonly logLevel: string
 }
 
@@ -146,6 +150,8 @@ export function loadConfig (env: Env): Config {
       audience: readString(env, 'INTERNAL_AUDIENCE') ?? (issuer === undefined ? DEV_INTERNAL_AUDIENCE : undefined),
       claimsTtlSeconds: readSeconds(env, 'CLAIMS_TTL', session.maxAgeSeconds)
     },
+    metricsToken: readMetricsToken(env),
+    demo: readBoolean(env, 'DEMO') ?? !production,
     logLevel: readLogLevel(env)
   }
   if (!config.oidc.scope.split(' ').includes('openid')) {
@@ -206,6 +212,13 @@ function readSessionConfig (env: Env, baseUrl: URL, production: boolean): Sessio
 function isGuessableSecret (secret: string): boolean {
   if (/^(change|replace|your|example|insert|put|set|todo|secret|password|placeholder|x{3})/i.test(secret)) return true
   return new Set(secret).size < 12
+}
+
+function readBoolean (env: Env, name: string): boolean | undefined {
+  const raw = readString(env, name)
+  if (raw === undefined) return undefined
+  if (raw === 'true' || raw === 'false') return raw === 'true'
+  throw new ConfigError(`${name} must be true or false`)
 }
 
 function readString (env: Env, name: string): string | undefined {
@@ -420,6 +433,15 @@ function readTrustProxy (env: Env, baseUrl: URL): boolean | string {
   if (raw === 'true' || raw === 'false') return raw === 'true'
   if (/^[\w.:/,\s-]+$/.test(raw)) return raw
   throw new ConfigError('TRUST_PROXY must be true, false, or comma-separated addresses, CIDR ranges or loopback/linklocal/uniquelocal')
+}
+
+/** A bearer token (RFC 6750 characters), long enough not to be guessed. */
+function readMetricsToken (env: Env): string | undefined {
+  const token = readString(env, 'METRICS_TOKEN')
+  if (token !== undefined && (token.length < 16 || !/^[\w.~+/-]+=*$/.test(token))) {
+    throw new ConfigError('METRICS_TOKEN must be at least 16 characters of A-Z, a-z, 0-9 and -._~+/ (e.g. openssl rand -hex 32)')
+  }
+  return token
 }
 
 function readLogLevel (env: Env): string {

@@ -1,4 +1,13 @@
-import type { LoggerOptions } from 'pino'
+import { AsyncLocalStorage } from 'node:async_hooks'
+import { createRequire } from 'node:module'
+import type { Logger, LoggerOptions } from 'pino'
+
+/**
+ * The id of the request being handled. `request.log` carries it already; this
+ * puts it on lines that module loggers (`app.log.child({ module })`) write
+ * while they work for a request, so every line of a request can be found by it.
+ */
+export const requestIds = new AsyncLocalStorage<string>()
 
 /**
  * Keys that may hold a credential or personal data, wherever they appear in a
@@ -7,7 +16,7 @@ import type { LoggerOptions } from 'pino'
 const SECRET_KEYS = [
   'idToken', 'accessToken', 'refreshToken', 'id_token', 'access_token', 'refresh_token',
   'logout_token', 'code', 'codeVerifier', 'nonce', 'state', 'password', 'clientSecret',
-  'nationalNumber', 'address', 'claims', 'tokens', 'session'
+  'nationalNumber', 'nationalId', 'address', 'claims', 'tokens', 'session'
 ]
 
 const REDACT_PATHS = [
@@ -17,6 +26,11 @@ const REDACT_PATHS = [
   ...SECRET_KEYS,
   ...SECRET_KEYS.map((key) => `*.${key}`)
 ]
+
+/** Service lookups name the user in their path; subjects are personal data. */
+function withoutSubject (path: string): string {
+  return path.replace(/^\/internal\/users\/[^/]*/, '/internal/users/[redacted]')
+}
 
 interface LoggedRequest {
   method: string
@@ -29,6 +43,12 @@ interface LoggedRequest {
 export function loggerOptions (level: string): LoggerOptions {
   return {
     level,
+    mixin (_object: object, _level: number, logger: Logger) {
+      const reqId = requestIds.getStore()
+      // A request's own logger has it bound already; a second copy would repeat the key.
+      if (reqId === undefined || logger.bindings().reqId !== undefined) return {}
+      return { reqId }
+    },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
       // The default serializer logs the whole URL, and /callback's query holds the
@@ -36,11 +56,43 @@ export function loggerOptions (level: string): LoggerOptions {
       req (request: LoggedRequest) {
         return {
           method: request.method,
-          path: request.url.split('?', 1)[0],
+          path: withoutSubject(request.url.split('?', 1)[0] ?? ''),
           reqId: request.id,
           remoteAddress: request.ip
         }
       }
     }
+  }
+}
+
+export interface LogOutputOptions {
+  readonly production: boolean
+  /** Where tests capture lines; JSON, always. */
+  readonly stream?: NodeJS.WritableStream
+  /** Whether a person reads stdout: colours and one line per entry for them. */
+  readonly terminal?: boolean
+}
+
+export type LogOutput =
+  | { stream: NodeJS.WritableStream }
+  | { transport: { target: string, options: Record<string, unknown> } }
+
+/**
+ * JSON lines on stdout, for log pipelines: always in production, and whenever
+ * stdout is not a terminal. A developer at a terminal gets pino-pretty, a
+ * development dependency that a production install leaves out (then JSON too).
+ */
+export function logOutput ({ production, stream, terminal = process.stdout.isTTY === true }: LogOutputOptions): LogOutput {
+  if (stream !== undefined) return { stream }
+  const pretty = production || !terminal ? undefined : prettyTarget()
+  if (pretty === undefined) return { stream: process.stdout }
+  return { transport: { target: pretty, options: { translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } } }
+}
+
+function prettyTarget (): string | undefined {
+  try {
+    return createRequire(import.meta.url).resolve('pino-pretty')
+  } catch {
+    return undefined
   }
 }

@@ -168,3 +168,11 @@ t.test('the service API: on with the embedded provider, off with a real one unle
   t.same(on, { audience: 'https://bff.example.com/internal', claimsTtlSeconds: 600 })
   t.throws(() => loadConfig({ CLAIMS_TTL: '-1' }), { name: ConfigError.name, message: /CLAIMS_TTL/ })
 })
+
+t.test('DEMO: the demo frontend is on outside production, off in production, and either way by choice', async (t) => {
+  t.equal(loadConfig({}).demo, true)
+  t.equal(loadConfig({ DEMO: 'false' }).demo, false)
+  t.equal(loadConfig({ ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: STRONG_SECRET, BASE_URL: 'https://bff.example.com' }).demo, false)
+  t.equal(loadConfig({ ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: STRONG_SECRET, BASE_URL: 'https://bff.example.com', DEMO: 'true' }).demo, true)
+  t.throws(() => loadConfig({ DEMO: 'yes' }), { name: ConfigError.name, message: 'DEMO must be true or false' })
+})

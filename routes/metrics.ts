@@ -1,0 +1,37 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { GatewayError } from '../src/errors.js'
+import { METRICS_CONTENT_TYPE } from '../src/metrics.js'
+import { errorResponses } from '../src/schemas.js'
+import { bearerTokenCheck } from '../src/security/bearer-token.js'
+
+/** `GET /metrics` for Prometheus; with METRICS_TOKEN set, only for callers that send it as a bearer token. */
+const metrics: FastifyPluginAsync = async (app) => {
+  const token = app.config.metricsToken
+  const authorized = token === undefined ? () => true : bearerTokenCheck(token)
+
+  app.get('/metrics', {
+    // Never reads the session, so a failing store cannot hide the metrics that show it;
+    // scrapes every few seconds would drown the request log at info.
+    config: { skipSession: true },
+    logLevel: 'warn',
+    schema: {
+      summary: 'Prometheus metrics',
+      description: 'The Prometheus text exposition (format 0.0.4): requests and their latency per route pattern, logins started, succeeded and failed by error code, logouts and back-channel logouts, refresh grants and their failures, sessions held by the memory store, latency per upstream, and the Node process. Labels never name a person, a session or a token. With `METRICS_TOKEN` set, send it as `Authorization: Bearer <token>`.',
+      tags: ['metrics'],
+      security: [{}, { metricsToken: [] }],
+      response: {
+        200: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
+        ...errorResponses({ 401: '`unauthenticated`: `METRICS_TOKEN` is set and the request does not carry it as a bearer token' })
+      }
+    }
+  }, async (request, reply) => {
+    reply.header('cache-control', 'no-store')
+    if (!authorized(request.headers.authorization)) {
+      reply.header('www-authenticate', 'Bearer realm="metrics"')
+      throw new GatewayError('unauthenticated', 'Send the metrics token as a bearer token', 401)
+    }
+    return reply.type(METRICS_CONTENT_TYPE).send(await app.metrics.exposition())
+  })
+}
+
+export default metrics

@@ -1,0 +1,126 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { GatewayError, type ErrorCode } from './errors.js'
+
+/** The Prometheus text exposition format, version 0.0.4. */
+export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
+
+/** The one `route` label of every request that matched no route, whatever its URL. */
+export const UNMATCHED_ROUTE = 'unmatched'
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
+
+const UPSTREAM_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60]
+
+/**
+ * Node process metrics (CPU, memory, event loop, GC) describe the process,
+ * not one app: collected once, into a registry of their own, however many
+ * gateways a process builds (tests build dozens).
+ */
+let processRegistry: Registry | undefined
+function processMetrics (): Registry {
+  if (processRegistry === undefined) {
+    processRegistry = new Registry()
+    collectDefaultMetrics({ register: processRegistry })
+  }
+  return processRegistry
+}
+
+export interface GatewayMetricsOptions {
+  /** Signed-in sessions, when the store can count them without a scan. */
+  readonly activeSessions?: () => number
+  /** Logins in progress, likewise. */
+  readonly pendingLogins?: () => number
+}
+
+export interface ObservedRequest {
+  readonly method: string
+  /** The route pattern (`/api/orders/*`), never the URL; undefined when no route matched. */
+  readonly route: string | undefined
+  readonly statusCode: number
+  readonly seconds: number
+}
+
+/**
+ * The gateway's Prometheus metrics, in a registry of its own (never the
+ * global one), so several gateways in one process do not clash. Labels are
+ * route patterns, methods, statuses, error codes and upstream names only:
+ * nothing that names a person, a session or a token.
+ */
+export class GatewayMetrics {
+  readonly registry = new Registry()
+  readonly #requests: Counter<'method' | 'route' | 'status_code'>
+  readonly #requestSeconds: Histogram<'method' | 'route' | 'status_code'>
+  readonly #loginsStarted: Counter
+  readonly #loginsSucceeded: Counter
+  readonly #loginsFailed: Counter<'error'>
+  readonly #logouts: Counter
+  readonly #backchannelLogouts: Counter
+  readonly #backchannelLogoutsRejected: Counter<'error'>
+  readonly #refreshGrants: Counter
+  readonly #refreshFailures: Counter<'error'>
+  readonly #upstreamSeconds: Histogram<'upstream' | 'status_code'>
+
+  constructor (options: GatewayMetricsOptions = {}) {
+    const registers = [this.registry]
+    this.#requests = new Counter({ name: 'bff_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', labelNames: ['method', 'route', 'status_code'], registers })
+    this.#requestSeconds = new Histogram({ name: 'bff_http_request_duration_seconds', help: 'Time to answer an HTTP request, by method, route pattern and status', labelNames: ['method', 'route', 'status_code'], registers })
+    this.#loginsStarted = new Counter({ name: 'bff_logins_started_total', help: 'Logins sent to the identity provider (/login answered 302)', registers })
+    this.#loginsSucceeded = new Counter({ name: 'bff_logins_succeeded_total', help: 'Logins that ended in a signed-in session (/callback answered 302)', registers })
+    this.#loginsFailed = new Counter({ name: 'bff_logins_failed_total', help: 'Callbacks that ended without a session, by error code', labelNames: ['error'], registers })
+    this.#logouts = new Counter({ name: 'bff_logouts_total', help: 'Sessions ended by /logout', registers })
+    this.#backchannelLogouts = new Counter({ name: 'bff_backchannel_logouts_total', help: 'Back-channel logout tokens accepted from the provider', registers })
+    this.#backchannelLogoutsRejected = new Counter({ name: 'bff_backchannel_logouts_rejected_total', help: 'Back-channel logout requests refused, by error code', labelNames: ['error'], registers })
+    this.#refreshGrants = new Counter({ name: 'bff_token_refresh_grants_total', help: 'Refresh-token grants sent to the provider', registers })
+    this.#refreshFailures = new Counter({ name: 'bff_token_refresh_failures_total', help: 'Refresh-token grants that failed, by error code (unauthenticated: refused by the provider)', labelNames: ['error'], registers })
+    this.#upstreamSeconds = new Histogram({ name: 'bff_upstream_request_duration_seconds', help: 'Time to answer a proxied /api/<name> request, as seen by the gateway (token refresh included), by upstream name and status', labelNames: ['upstream', 'status_code'], buckets: UPSTREAM_BUCKETS, registers })
+
+    const { activeSessions, pendingLogins } = options
+    // Read at scrape time: nothing to keep in step as sessions come and go.
+    if (activeSessions !== undefined) {
+      this.registry.registerMetric(new Gauge({ name: 'bff_active_sessions', help: 'Signed-in sessions held by this instance\'s memory store', registers: [], collect () { this.set(activeSessions()) } }))
+    }
+    if (pendingLogins !== undefined) {
+      this.registry.registerMetric(new Gauge({ name: 'bff_pending_logins', help: 'Logins in progress held by this instance\'s memory store', registers: [], collect () { this.set(pendingLogins()) } }))
+    }
+  }
+
+  observeRequest ({ method, route, statusCode, seconds }: ObservedRequest): void {
+    const labels = { method: KNOWN_METHODS.has(method) ? method : 'other', route: route ?? UNMATCHED_ROUTE, status_code: String(statusCode) }
+    this.#requests.inc(labels)
+    this.#requestSeconds.observe(labels, seconds)
+  }
+
+  loginStarted (): void { this.#loginsStarted.inc() }
+  loginSucceeded (): void { this.#loginsSucceeded.inc() }
+  loginFailed (errorCode: ErrorCode | undefined): void { this.#loginsFailed.inc({ error: errorLabel(errorCode) }) }
+  loggedOut (): void { this.#logouts.inc() }
+  backchannelLogout (): void { this.#backchannelLogouts.inc() }
+  backchannelLogoutRejected (errorCode: ErrorCode | undefined): void { this.#backchannelLogoutsRejected.inc({ error: errorLabel(errorCode) }) }
+
+  /** Runs one refresh-token grant and counts it, and its failure with the error's code. */
+  async countRefreshGrant<T> (grant: () => Promise<T>): Promise<T> {
+    this.#refreshGrants.inc()
+    try {
+      return await grant()
+    } catch (error) {
+      this.#refreshFailures.inc({ error: errorLabel(error instanceof GatewayError ? error.code : undefined) })
+      throw error
+    }
+  }
+
+  /** `upstream` is a name from UPSTREAMS, so the label stays as small as the configuration. */
+  observeUpstream (upstream: string, statusCode: number, seconds: number): void {
+    this.#upstreamSeconds.observe({ upstream, status_code: String(statusCode) }, seconds)
+  }
+
+  /** Everything, process metrics first, in the text exposition format. */
+  async exposition (): Promise<string> {
+    const [node, gateway] = await Promise.all([processMetrics().metrics(), this.registry.metrics()])
+    return `${node.trimEnd()}\n\n${gateway.trimEnd()}\n`
+  }
+}
+
+/** Error codes are the gateway's own fixed set (never text from a request); `other` when there is none. */
+function errorLabel (code: ErrorCode | undefined): string {
+  return code ?? 'other'
+}

@@ -6,47 +6,68 @@ export function escapeHtml (value: string): string {
 }
 
 const STYLE = `
-  :root { color-scheme: light; --ink: #1d1d1f; --muted: #5f6368; --brand: #ff4612; --line: #e3e3e8; }
+  :root { color-scheme: light; --ink: #1d1d1f; --muted: #5f6368; --brand: #ff4612; --line: #e3e3e8; --soft: #fff3ee; }
   * { box-sizing: border-box; }
-  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #f5f5f7;
+  body { margin: 0; min-height: 100vh; display: flex; flex-direction: column; background: #f5f5f7;
          font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); }
-  main { width: min(420px, 92vw); background: #fff; border-radius: 16px; padding: 28px;
-         box-shadow: 0 10px 30px rgba(0,0,0,.08); }
-  h1 { font-size: 1.25rem; margin: 0 0 4px; }
+  .test-strip { background: #fff8e1; color: #7a5b00; border-bottom: 1px solid #f3e3a4; text-align: center;
+                font-size: .8rem; font-weight: 600; letter-spacing: .04em; padding: 6px 12px; }
+  .page { flex: 1; display: grid; place-items: center; padding: 24px 12px; }
+  main { width: min(440px, 94vw); background: #fff; border-radius: 18px; padding: 28px;
+         box-shadow: 0 1px 2px rgba(0,0,0,.04), 0 12px 32px rgba(0,0,0,.08); }
+  .brand { display: flex; align-items: center; gap: 10px; margin-bottom: 20px; }
+  .mark { display: grid; place-items: center; width: 40px; height: 40px; border-radius: 12px; background: var(--brand);
+          color: #fff; font-weight: 800; font-size: 1.2rem; }
+  .brand strong { display: block; line-height: 1.2; }
+  .brand div span { color: var(--muted); font-size: .85rem; }
+  h1 { font-size: 1.3rem; margin: 0 0 4px; }
   p { margin: 0 0 20px; color: var(--muted); }
-  .badge { display: inline-block; background: var(--brand); color: #fff; font-weight: 700;
-           border-radius: 8px; padding: 2px 10px; margin-bottom: 16px; letter-spacing: .02em; }
   form { margin: 0; }
-  button { width: 100%; text-align: left; border: 1px solid var(--line); background: #fff; border-radius: 12px;
-           padding: 12px 14px; margin-bottom: 10px; cursor: pointer; font: inherit; color: inherit; }
-  button:hover, button:focus { border-color: var(--brand); outline: none; }
-  button strong { display: block; }
-  button span { color: var(--muted); font-size: .9rem; }
-  .cancel { text-align: center; color: var(--muted); }
-  footer { margin-top: 12px; font-size: .8rem; color: var(--muted); text-align: center; }
+  .identity { display: flex; align-items: center; gap: 14px; width: 100%; text-align: left; border: 1px solid var(--line);
+              background: #fff; border-radius: 14px; padding: 12px 14px; margin-bottom: 10px; cursor: pointer;
+              font: inherit; color: inherit; }
+  .identity:hover, .identity:focus-visible { border-color: var(--brand); background: var(--soft); outline: none; }
+  .avatar { flex: none; display: grid; place-items: center; width: 40px; height: 40px; border-radius: 50%;
+            background: var(--soft); color: var(--brand); font-weight: 700; }
+  .who { flex: 1; min-width: 0; }
+  .who strong { display: block; }
+  .who span { color: var(--muted); font-size: .88rem; }
+  .chevron { color: #b0b3b8; font-size: 1.4rem; line-height: 1; }
+  .cancel { width: 100%; border: 0; background: none; padding: 10px; margin-top: 4px; cursor: pointer;
+            font: inherit; color: var(--muted); border-radius: 10px; }
+  .cancel:hover, .cancel:focus-visible { color: var(--ink); background: #f1f1f4; outline: none; }
+  button[form] { border: 1px solid var(--line); background: #fff; border-radius: 10px; padding: 10px 14px; font: inherit; cursor: pointer; }
+  footer { margin-top: 16px; font-size: .8rem; color: var(--muted); text-align: center; }
 `
 
 function layout (title: string, body: string, script = ''): string {
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
-<body><main>${body}</main>${script}</body></html>`
+<title>${escapeHtml(title)}</title><link rel="icon" href="data:,"><style>${STYLE}</style></head>
+<body><div class="test-strip">TEST ENVIRONMENT · embedded development identity provider · no real eID</div>
+<div class="page"><main>${body}</main></div>${script}</body></html>`
+}
+
+function initials (identity: TestIdentity): string {
+  return `${identity.givenName.charAt(0)}${identity.familyName.charAt(0)}`.toUpperCase()
 }
 
 /** The identity chooser: one button per test identity, and a way to refuse. */
 export function chooserPage (uid: string, identities: readonly TestIdentity[]): string {
   const action = `/interaction/${encodeURIComponent(uid)}`
   const buttons = identities.map((identity) => `
-    <button type="submit" name="identity" value="${escapeHtml(identity.id)}">
-      <strong>${escapeHtml(identity.label)}</strong><span>${escapeHtml(identity.description)}</span>
+    <button type="submit" class="identity" name="identity" value="${escapeHtml(identity.id)}">
+      <span class="avatar" aria-hidden="true">${escapeHtml(initials(identity))}</span>
+      <span class="who"><strong>${escapeHtml(identity.label)}</strong><span>${escapeHtml(identity.description)}</span></span>
+      <span class="chevron" aria-hidden="true">›</span>
     </button>`).join('')
   return layout('Sign in with itsme (test)', `
-    <div class="badge">itsme</div>
-    <h1>Choose a test identity</h1>
-    <p>Development provider: pick who you are. No real eID is used.</p>
+    <div class="brand"><span class="mark" aria-hidden="true">i</span><div><strong>itsme</strong><span>Test sign-in</span></div></div>
+    <h1>Who are you?</h1>
+    <p>Choose a test person to sign in as. Their itsme data goes to the application, as a real itsme confirmation would send it.</p>
     <form method="post" action="${action}/login">${buttons}</form>
-    <form method="post" action="${action}/abort"><button type="submit" class="cancel">Cancel</button></form>
-    <footer>Embedded development identity provider</footer>`)
+    <form method="post" action="${action}/abort"><button type="submit" class="cancel">Cancel and go back</button></form>
+    <footer>Development only: this provider never runs in production.</footer>`)
 }
 
 export function errorPage (title: string, message: string): string {

@@ -9,6 +9,7 @@ import { buildTestApp } from '../helpers/inject-app.js'
 import { signInAtDevIdp } from '../helpers/dev-idp-login.js'
 import { TestBrowser, type TestResponse } from '../helpers/test-browser.js'
 import { GatewayError } from '../../src/errors.js'
+import { DEV_SERVICE_CLIENT } from '../../src/dev-idp/index.js'
 
 type Json = Record<string, any>
 type Assert = Pick<Test, 'ok' | 'equal'>
@@ -55,14 +56,18 @@ class Conformance {
     const documented = this.#resolved.paths?.[path]?.[method]?.responses?.[String(res.status)] as Json | undefined
     t.ok(documented, `${name} is documented`)
     if (documented === undefined) return
-    const schema = documented.content?.['application/json']?.schema as Json | undefined
-    if (schema === undefined) {
+    const content = documented.content as Json | undefined
+    if (content === undefined) {
       t.equal(res.text, '', `${name} has no body, as documented`)
     } else {
-      t.ok(/^application\/json/.test(res.headers.get('content-type') ?? ''), `${name} is JSON`)
+      // The answer's own media type picks the schema (`/` documents JSON and, with the demo on, HTML).
+      const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? ''
+      const schema = content[mediaType]?.schema as Json | undefined
+      t.ok(schema, `${name} is ${mediaType || 'untyped'}, a documented media type (${Object.keys(content).join(', ')})`)
+      if (schema === undefined) return
       const validate = this.#compiled.get(schema) ?? this.#ajv.compile(schema)
       this.#compiled.set(schema, validate)
-      const valid = validate(res.json())
+      const valid = validate(mediaType === 'application/json' ? res.json() : res.text)
       t.ok(valid, `${name} matches its documented schema ${JSON.stringify(validate.errors ?? [])}`)
     }
     if (documented.headers?.location !== undefined) t.ok(res.headers.get('location'), `${name} has a Location`)
@@ -71,7 +76,8 @@ class Conformance {
 
 t.test('the live OpenAPI document is valid, lists every route, and the real answers match it', async (t) => {
   const stack = await startStack(t, {
-    env: { INTERNAL_AUDIENCE: 'urn:eid-bff:internal', UPSTREAMS: '{"orders":"http://127.0.0.1:9/v1"}' }
+    env: { INTERNAL_AUDIENCE: 'urn:eid-bff:internal', UPSTREAMS: '{"orders":"http://127.0.0.1:9/v1"}' },
+    idp: { serviceClient: { ...DEV_SERVICE_CLIENT, audience: 'urn:eid-bff:internal' } }
   })
   const base = stack.gatewayUrl
   const browser = new TestBrowser()
@@ -167,11 +173,40 @@ t.test('the live OpenAPI document is valid, lists every route, and the real answ
     t.equal(junk.status, 400)
     check('post', '/backchannel-logout', junk)
     check('post', '/backchannel-logout', await new TestBrowser().request('POST', `${base}/backchannel-logout`, { headers: { 'content-type': 'application/json' }, body: '{"logout_token":"x"}' }))
-    for (const path of ['/healthz', '/readyz', '/', '/openapi.json']) {
+    for (const path of ['/healthz', '/readyz', '/', '/openapi.json', '/metrics']) {
       const res = await browser.get(`${base}${path}`)
       t.equal(res.status, 200, path)
       check('get', path, res)
     }
+    // A browser asking for HTML gets the demo page at / (on outside production), then its two files.
+    const page = await browser.get(`${base}/`, { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' })
+    t.match(page.headers.get('content-type'), /^text\/html/, 'the demo page')
+    check('get', '/', page)
+    for (const path of ['/demo/app.js', '/demo/app.css']) check('get', path, await browser.get(`${base}${path}`))
+    // The proxy's own answers (the upstream at port 9 is never there), and the service API's.
+    check('get', '/api/orders/{*}', await new TestBrowser().get(`${base}/api/orders/items`, { 'x-csrf': '1' }))
+    check('get', '/api/orders/{*}', await browser.get(`${base}/api/orders/items`))
+    check('get', '/api/orders/{*}', await browser.get(`${base}/api/orders/items`, { 'x-csrf': '1' }))
+    check('get', '/api/orders/{*}', await browser.get(`${base}/api/orders/a/%2e%2e/b`, { 'x-csrf': '1' }))
+    const claimsPath = '/internal/users/{sub}/claims'
+    const claimsUrl = `${base}/internal/users/${encodeURIComponent(me.json().sub as string)}/claims`
+    const tokenFor = async (scope: string): Promise<string> => {
+      const response = await fetch(`${stack.idp.issuer}/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${DEV_SERVICE_CLIENT.clientId}:${DEV_SERVICE_CLIENT.clientSecret}`).toString('base64')}` },
+        body: new URLSearchParams({ grant_type: 'client_credentials', scope })
+      })
+      return (await response.json() as { access_token: string }).access_token
+    }
+    const service = new TestBrowser()
+    const allScopes = await tokenFor('claims:profile claims:birthdate claims:age claims:address claims:national_number')
+    const claims = await service.get(claimsUrl, { authorization: `Bearer ${allScopes}` })
+    t.equal(claims.status, 200)
+    check('get', claimsPath, claims)
+    check('get', claimsPath, await service.get(claimsUrl))
+    check('get', claimsPath, await service.get(claimsUrl, { authorization: 'Bearer x.y.z' }))
+    check('get', claimsPath, await service.get(claimsUrl, { authorization: `Bearer ${await tokenFor('')}` }))
+    check('get', claimsPath, await service.get(`${base}/internal/users/nobody/claims`, { authorization: `Bearer ${allScopes}` }))
     const logout = await browser.get(`${base}${me.json().session.logoutUrl as string}`)
     t.equal(logout.status, 302)
     check('get', '/logout', logout)

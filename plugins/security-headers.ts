@@ -1,5 +1,24 @@
 import fp from 'fastify-plugin'
-import helmet from '@fastify/helmet'
+import helmet, { type HelmetOptions } from 'helmet'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+
+/**
+ * The headers helmet sets for these options, computed once: with fixed
+ * directives they are the same on every response, and rebuilding them per
+ * request (as a middleware does) was the largest fixed cost of every route
+ * (bench/README.md).
+ */
+function helmetHeaders (options: HelmetOptions): Record<string, string> {
+  const headers: Record<string, string> = {}
+  const response = {
+    setHeader (name: string, value: unknown) { headers[name.toLowerCase()] = String(value) },
+    removeHeader (name: string) { headers[name.toLowerCase()] = '' }
+  }
+  let failure: unknown
+  helmet(options)({} as IncomingMessage, response as unknown as ServerResponse, (error?: unknown) => { failure = error })
+  if (failure !== undefined) throw failure
+  return Object.fromEntries(Object.entries(headers).filter(([, value]) => value !== ''))
+}
 
 /**
  * Browser-facing hardening on every response. The content security policy
@@ -9,27 +28,32 @@ import helmet from '@fastify/helmet'
  * cached unless their route says otherwise: most carry a person's data.
  */
 export default fp(async (app) => {
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'none'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"]
-      }
-    },
-    // HSTS only means something over https; on a loopback http origin it would only confuse.
-    strictTransportSecurity: app.config.session.secureCookie ? { maxAge: 31_536_000, includeSubDomains: true } : false,
-    referrerPolicy: { policy: 'no-referrer' },
-    crossOriginResourcePolicy: { policy: 'same-origin' }
-  })
-  app.addHook('onSend', async (_request, reply) => {
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store')
+  const headers = {
+    ...helmetHeaders({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"]
+        }
+      },
+      // HSTS only means something over https; on a loopback http origin it would only confuse.
+      strictTransportSecurity: app.config.session.secureCookie ? { maxAge: 31_536_000, includeSubDomains: true } : false,
+      referrerPolicy: { policy: 'no-referrer' },
+      crossOriginResourcePolicy: { policy: 'same-origin' }
+    }),
+    // A route that may be cached says so by setting its own.
+    'cache-control': 'no-store'
+  }
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.headers(headers)
+    done()
   })
 }, { name: 'security-headers', dependencies: ['config'] })

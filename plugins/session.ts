@@ -5,6 +5,7 @@ import type { SessionStore } from '../src/sessions/store.js'
 import { MemorySessionStore } from '../src/sessions/memory-store.js'
 import { RedisSessionStore } from '../src/sessions/redis-store.js'
 import { SessionCipher } from '../src/sessions/cipher.js'
+import { SessionCookieSigner } from '../src/sessions/cookie-signer.js'
 import { SessionStoreAdapter } from '../src/sessions/fastify-adapter.js'
 import type { SessionData } from '../src/sessions/types.js'
 
@@ -42,7 +43,9 @@ export default fp(async (app) => {
     if (request.routeOptions.config.skipSession === true) delete request.cookies[settings.cookieName]
   })
   await app.register(session, {
-    secret: [...settings.secrets],
+    // The same signature as a list of secrets would give, one HMAC per request
+    // instead of two (see cookie-signer.ts).
+    secret: new SessionCookieSigner(settings.secrets),
     cookieName: settings.cookieName,
     // The adapter hands back our SessionData; @fastify/session rebuilds its Session around it.
     store: new SessionStoreAdapter(store, settings.idleTimeoutSeconds) as unknown as FastifySessionOptions['store'],

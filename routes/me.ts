@@ -1,11 +1,24 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { toProfile } from '../src/claims/profile.js'
+import { toProfile, type Profile } from '../src/claims/profile.js'
 import { errorResponses } from '../src/schemas.js'
 import type { SessionUser } from '../src/sessions/types.js'
 
 const me: FastifyPluginAsync = async (app) => {
   const { claims, oidc, session: sessionSettings } = app.config
   const profileOptions = { claimsNamespace: claims.namespace, eidConnections: oidc.eidConnections }
+  // A session's user is replaced, never changed in place (src/sessions/types.ts),
+  // so its profile is mapped once, not on every call: the memory store hands
+  // back the same object until the next login or refresh.
+  const profiles = new WeakMap<SessionUser, Profile>()
+
+  function profileOf (user: SessionUser): Profile {
+    let profile = profiles.get(user)
+    if (profile === undefined) {
+      profile = toProfile(user.claims, { ...profileOptions, eid: user.eid })
+      profiles.set(user, profile)
+    }
+    return profile
+  }
 
   /** When the session ends if the user does nothing more: the idle timer or the absolute end. */
   function sessionInfo (user: SessionUser): { sid: string, expiresAt: string, logoutUrl: string } {
@@ -35,7 +48,7 @@ const me: FastifyPluginAsync = async (app) => {
     // Renewing here keeps the tokens alive and notices a session ended at the provider.
     const user = await request.freshUser({ tolerateProviderOutage: true })
     reply.header('cache-control', 'no-store')
-    return { ...toProfile(user.claims, { ...profileOptions, eid: user.eid }), session: sessionInfo(user) }
+    return { ...profileOf(user), session: sessionInfo(user) }
   })
 }
 

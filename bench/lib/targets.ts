@@ -1,0 +1,101 @@
+import type { Counts } from './counters.js'
+import type { LoadRun, Measurements } from './measurements.js'
+import { percent, type Row } from './report.js'
+
+const SYNC_CRYPTO_PER_ME = 1
+const MEMORY_STORE_MAX_BYTES = 4096
+const COOKIE_MAX_BYTES = 120
+
+/** Synchronous node:crypto calls per request that reached the gateway. */
+export function cryptoPerRequest (counts: Counts): number {
+  const calls = Object.values(counts.crypto).reduce((sum, count) => sum + count, 0)
+  return round(calls / Math.max(1, counts.gatewayRequests), 2)
+}
+
+export function storeWritesPerRequest (counts: Counts): number {
+  return round(((counts.store.set ?? 0) + (counts.store.destroy ?? 0)) / Math.max(1, counts.gatewayRequests), 3)
+}
+
+/** The server process's CPU time (user and system) per request it answered, in microseconds. */
+export function cpuMicrosPerRequest (counts: Counts): number {
+  return Math.round(counts.cpuMicros / Math.max(1, counts.gatewayRequests))
+}
+
+function round (value: number, digits: number): number {
+  return Math.round(value * 10 ** digits) / 10 ** digits
+}
+
+/** The table rows, each with its target check where the issue sets one. */
+export function toRows (m: Measurements): Row[] {
+  const bare = m.bare.reduce((sum, run) => sum + run.requestsPerSecond, 0) / m.bare.length
+  const vsBare = (rps: number): number => rps / bare
+  const load = (scenario: string, run: LoadRun, target?: Row['target']): Row => ({
+    scenario,
+    value: run.requestsPerSecond,
+    unit: 'req/s',
+    vsBare: vsBare(run.requestsPerSecond),
+    p99Ms: run.p99Ms,
+    cpuMicrosPerRequest: cpuMicrosPerRequest(run.counts),
+    ...(target === undefined ? {} : { target })
+  })
+  const overExpress = m.meMemory.requestsPerSecond / m.expressOidc.requestsPerSecond
+  const proxyShare = m.apiThroughGateway.requestsPerSecond / m.upstreamDirect.requestsPerSecond
+  const last = <T>(points: T[]): T => points[points.length - 1] as T
+  const memoryAtMost = last(m.memory.memory)
+  const rows: Row[] = [
+    ...m.bare.map((run, i) => load(`bare Fastify GET /me, fixed JSON (run ${i + 1} of ${m.bare.length})`, run)),
+    load('GET /me, memory store', m.meMemory, {
+      text: `≥ 70 %, p99 ≤ 5 ms`,
+      pass: vsBare(m.meMemory.requestsPerSecond) >= 0.7 && m.meMemory.p99Ms <= 5
+    }),
+    load('GET /me, Redis store', m.meRedis, { text: '≥ 40 %', pass: vsBare(m.meRedis.requestsPerSecond) >= 0.4 }),
+    load('GET /me without a session (401)', m.meAnonymous),
+    load('express-openid-connect GET /me', m.expressOidc, { text: `gateway ≥ 10×: ${overExpress.toFixed(1)}×`, pass: overExpress >= 10 }),
+    load('upstream called directly', m.upstreamDirect),
+    load('/api/up/items through the gateway', m.apiThroughGateway, { text: `≥ 60 % of direct: ${percent(proxyShare)}`, pass: proxyShare >= 0.6 }),
+    { scenario: 'complete logins, one at a time', value: m.loginsSequential.loginsPerSecond, unit: 'logins/s', vsBare: vsBare(m.loginsSequential.loginsPerSecond), p99Ms: m.loginsSequential.p99Ms },
+    { scenario: `complete logins, ${m.loginsParallel.parallel} in parallel`, value: m.loginsParallel.loginsPerSecond, unit: 'logins/s', vsBare: vsBare(m.loginsParallel.loginsPerSecond), p99Ms: m.loginsParallel.p99Ms },
+    { scenario: 'session cookie (name=value)', value: m.cookie.bytes, unit: 'B', target: { text: `≤ ${COOKIE_MAX_BYTES} B, no token`, pass: m.cookie.bytes <= COOKIE_MAX_BYTES && !m.cookie.holdsToken } },
+    { scenario: 'express-openid-connect session cookie', value: m.expressOidcCookieBytes, unit: 'B' },
+    ...m.memory.memory.map((point) => ({
+      scenario: `memory store, heap per session at ${point.sessions.toLocaleString('en-US')}`,
+      value: point.heapBytesPerSession,
+      unit: 'B',
+      ...(point === memoryAtMost ? { target: { text: `≤ ${MEMORY_STORE_MAX_BYTES} B with tokens`, pass: point.heapBytesPerSession <= MEMORY_STORE_MAX_BYTES } } : {})
+    })),
+    ...m.memory.memory.map((point) => ({ scenario: `memory store, RSS growth per session at ${point.sessions.toLocaleString('en-US')}`, value: point.rssBytesPerSession, unit: 'B' })),
+    ...m.memory.redis.map((point) => ({ scenario: `Redis, used_memory per session at ${point.sessions.toLocaleString('en-US')}`, value: point.bytesPerSession, unit: 'B' })),
+    {
+      scenario: `memory store bound: ${m.memory.bound.inserted.toLocaleString('en-US')} sessions into ${m.memory.bound.maxEntries.toLocaleString('en-US')}`,
+      value: m.memory.bound.held,
+      unit: 'held',
+      target: { text: '≤ SESSION_MAX_ENTRIES', pass: m.memory.bound.held <= m.memory.bound.maxEntries }
+    },
+    { scenario: 'per GET /me: provider requests (discovery, JWKS)', value: m.meMemory.counts.otherServerRequests, unit: '', target: { text: '0', pass: m.meMemory.counts.otherServerRequests === 0 && m.meRedis.counts.otherServerRequests === 0 } },
+    { scenario: 'per GET /me: synchronous crypto calls', value: cryptoPerRequest(m.meMemory.counts), unit: '', target: { text: `≤ ${SYNC_CRYPTO_PER_ME} (the cookie signature)`, pass: cryptoPerRequest(m.meMemory.counts) <= SYNC_CRYPTO_PER_ME } },
+    { scenario: 'per GET /me, Redis: synchronous crypto calls', value: cryptoPerRequest(m.meRedis.counts), unit: '' },
+    { scenario: 'per GET /me: session writes', value: storeWritesPerRequest(m.meMemory.counts), unit: '', target: { text: '0 (unchanged session)', pass: storeWritesPerRequest(m.meMemory.counts) === 0 && storeWritesPerRequest(m.meRedis.counts) === 0 } },
+    { scenario: 'per 401: synchronous crypto calls', value: cryptoPerRequest(m.meAnonymous.counts), unit: '' },
+    { scenario: 'per GET /me: profile serialised without its schema', value: m.meMemory.counts.profileStringifies, unit: '', target: { text: '0', pass: m.meMemory.counts.profileStringifies === 0 } }
+  ]
+  return rows
+}
+
+/** What makes a run fail (non-zero exit) whatever the timings: something broke, or a security property does not hold. */
+export function breakages (m: Measurements): string[] {
+  const found: string[] = []
+  const loads = { bare: m.bare[0], 'bare (again)': m.bare[1], 'GET /me memory': m.meMemory, 'GET /me Redis': m.meRedis, 'GET /me 401': m.meAnonymous, 'express-openid-connect': m.expressOidc, 'upstream direct': m.upstreamDirect, '/api through the gateway': m.apiThroughGateway }
+  for (const [name, run] of Object.entries(loads)) {
+    if (run === undefined) continue
+    if (run.requests === 0) found.push(`${name}: no answers`)
+    if (run.unexpected > 0) found.push(`${name}: ${run.unexpected} unexpected answers or errors (${JSON.stringify(run.statuses)})`)
+  }
+  for (const [name, rate] of Object.entries({ 'sequential logins': m.loginsSequential, 'parallel logins': m.loginsParallel })) {
+    if (rate.failures > 0 || rate.logins === 0) found.push(`${name}: ${rate.failures} failed, ${rate.logins} completed`)
+  }
+  if (m.cookie.holdsToken) found.push('the session cookie holds a piece of a token')
+  if (m.cookie.tokenCount === 0) found.push('the stored session has no tokens: the cookie check proved nothing')
+  if (m.memory.bound.held > m.memory.bound.maxEntries) found.push('the memory store holds more sessions than its bound')
+  if (m.meMemory.counts.otherServerRequests > 0 || m.meRedis.counts.otherServerRequests > 0) found.push('GET /me made the gateway call the provider')
+  return found
+}

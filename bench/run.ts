@@ -1,0 +1,122 @@
+/*
+ * The benchmark suite: npm run bench (full) or npm run bench:short (CI smoke).
+ * Starts what it needs on loopback (a redis-server, the gateway with the
+ * embedded provider, a bare Fastify yardstick, an upstream, and
+ * express-openid-connect for comparison), each server in a child process,
+ * and drives them with autocannon from this one. Prints a table, writes
+ * bench/results/latest.json, and exits non-zero only when something broke;
+ * targets missed are reported, not failed (timings on shared machines are noisy).
+ */
+import { fileURLToPath } from 'node:url'
+import { freePort } from '../test/helpers/free-port.js'
+import { startRedisServer } from '../test/helpers/redis-servers.js'
+import { measureLoad } from './lib/load.js'
+import type { Counts } from './lib/counters.js'
+import { measureLogins, signIn } from './lib/login.js'
+import type { LoadRun, Measurements } from './lib/measurements.js'
+import { FULL, SHORT } from './lib/modes.js'
+import { startChild, type BenchChild } from './lib/processes.js'
+import { renderTable, writeJson } from './lib/report.js'
+import { breakages, toRows } from './lib/targets.js'
+import type { MemoryReport } from './targets/memory.js'
+
+const mode = process.argv.includes('--short') ? SHORT : FULL
+const logLevel = process.env.BENCH_LOG_LEVEL ?? 'warn'
+const output = fileURLToPath(new URL(`results/${mode.name === 'full' ? 'latest' : 'short'}.json`, import.meta.url))
+const started = Date.now()
+const teardowns: Array<() => unknown> = []
+const children: BenchChild[] = []
+const say = (text: string): void => { console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`) }
+
+async function child (name: string, args: Record<string, unknown> = {}, execArgv: string[] = []): Promise<BenchChild> {
+  const started = await startChild(name, args, { execArgv })
+  children.push(started)
+  return started
+}
+
+/** A load run (after a warm-up) with the server's counters reset before and read after. */
+async function counted (server: BenchChild, url: string, expectStatus: number, headers: Record<string, string> = {}): Promise<LoadRun> {
+  const options = { url, headers, expectStatus, connections: mode.connections }
+  await measureLoad({ ...options, seconds: mode.warmupSeconds, warmupSeconds: 0 })
+  await server.ask('reset')
+  const load = await measureLoad({ ...options, seconds: mode.seconds, warmupSeconds: 0 })
+  return { ...load, counts: await server.ask<Counts>('counters') }
+}
+
+async function main (): Promise<number> {
+  say(`${mode.name} run: ${mode.connections} connections, ${mode.seconds} s per figure after ${mode.warmupSeconds} s of warm-up, log level ${logLevel}`)
+  const redis = await startRedisServer({ teardown: (fn) => teardowns.push(fn) })
+  const upstreamPort = await freePort()
+  const upstreamUrl = `http://127.0.0.1:${upstreamPort}`
+  const [plain, memoryGateway, redisGateway, expressOidc] = await Promise.all([
+    child('plain', { upstreamPort }),
+    child('gateway', { store: 'memory', upstreamUrl, logLevel }),
+    child('gateway', { store: 'redis', redisUrl: redis.url, logLevel }),
+    child('express-oidc')
+  ])
+  const url = (target: BenchChild, path: string): string => `${String(target.info.url)}${path}`
+  const cookieOf = async (target: BenchChild): Promise<{ name: string, value: string }> => {
+    const name = String(target.info.cookieName)
+    return { name, value: await signIn(String(target.info.url), name) }
+  }
+  const [memoryCookie, redisCookie, expressCookie] = await Promise.all([cookieOf(memoryGateway), cookieOf(redisGateway), cookieOf(expressOidc)])
+  const header = (cookie: { name: string, value: string }): Record<string, string> => ({ cookie: `${cookie.name}=${cookie.value}` })
+  const inspected = await memoryGateway.ask<{ found: boolean, tokenCount: number, cookieHoldsToken: boolean, sessionJson: string }>('inspect', { cookieValue: memoryCookie.value })
+  if (!inspected.found) throw new Error('the session behind the cookie is not in the store')
+  say('signed in everywhere; measuring')
+
+  const bareUrl = `${String(plain.info.bareUrl)}/me`
+  const bare = [await counted(plain, bareUrl, 200)]
+  const meMemory = await counted(memoryGateway, url(memoryGateway, '/me'), 200, header(memoryCookie))
+  const meRedis = await counted(redisGateway, url(redisGateway, '/me'), 200, header(redisCookie))
+  const meAnonymous = await counted(memoryGateway, url(memoryGateway, '/me'), 401)
+  const expressOidcMe = await counted(expressOidc, url(expressOidc, '/me'), 200, header(expressCookie))
+  const upstreamDirect = await counted(plain, `${upstreamUrl}/items`, 200)
+  const apiThroughGateway = await counted(memoryGateway, url(memoryGateway, '/api/up/items'), 200, { ...header(memoryCookie), 'x-csrf': '1' })
+  bare.push(await counted(plain, bareUrl, 200))
+  say('logins')
+  const gatewayUrl = String(memoryGateway.info.url)
+  const loginsSequential = await measureLogins(gatewayUrl, memoryCookie.name, 1, mode.loginSeconds, mode.maxLogins)
+  const loginsParallel = await measureLogins(gatewayUrl, memoryCookie.name, mode.loginParallel, mode.loginSeconds, mode.maxLogins)
+  await Promise.all(children.splice(0).map(async (running) => await running.stop()))
+
+  say(`memory at ${mode.sessionCounts.join(' and ')} sessions`)
+  const weigher = await child('memory', { sessionJson: inspected.sessionJson, counts: mode.sessionCounts, redisUrl: redis.url }, ['--expose-gc'])
+  const memory = await weigher.ask<MemoryReport>('measure')
+
+  const measurements: Measurements = {
+    bare,
+    meMemory,
+    meAnonymous,
+    meRedis,
+    expressOidc: expressOidcMe,
+    upstreamDirect,
+    apiThroughGateway,
+    loginsSequential,
+    loginsParallel,
+    cookie: { bytes: Buffer.byteLength(`${memoryCookie.name}=${memoryCookie.value}`), holdsToken: inspected.cookieHoldsToken, tokenCount: inspected.tokenCount },
+    expressOidcCookieBytes: Buffer.byteLength(`${expressCookie.name}=${expressCookie.value}`),
+    sessionJsonBytes: Buffer.byteLength(inspected.sessionJson),
+    memory
+  }
+  const rows = toRows(measurements)
+  const broken = breakages(measurements)
+  const table = renderTable(rows)
+  console.log(`\n${table}\n`)
+  console.log(`Command: npm run ${mode.name === 'full' ? 'bench' : 'bench:short'}; Node ${process.version}; ${mode.connections} connections; ${new Date().toISOString()}`)
+  writeJson(output, { mode, node: process.version, date: new Date().toISOString(), logLevel, rows, breakages: broken, measurements })
+  say(`wrote ${output}`)
+  for (const problem of broken) console.error(`BROKEN: ${problem}`)
+  return broken.length === 0 ? 0 : 1
+}
+
+let status = 1
+try {
+  status = await main()
+} catch (error) {
+  console.error('BROKEN:', error)
+} finally {
+  for (const running of children) await running.stop().catch(() => {})
+  for (const teardown of teardowns.reverse()) await teardown()
+}
+process.exit(status)

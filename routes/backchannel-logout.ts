@@ -46,10 +46,12 @@ const backchannelLogout: FastifyPluginAsync = async (app) => {
     if (!await app.sessionStore.remember(`logout-jti:${claims.jti}`, ttl)) {
       throw new GatewayError('logout_token_invalid', 'This logout token was already used', 400)
     }
+    // A token naming only the sid still clears that user's claims directory entry.
+    const sub = claims.sub ?? (claims.sid !== undefined ? await app.sessionStore.subjectOfSid(claims.sid) : undefined)
     const ended = claims.sid !== undefined
       ? await app.sessionStore.destroyBySid(claims.sid)
       : await app.sessionStore.destroyBySub(claims.sub as string)
-    if (claims.sub !== undefined) await app.claimsDirectory.forget(claims.sub)
+    if (sub !== undefined) await app.claimsDirectory.forget(sub)
     request.log.info({ sessionsEnded: ended, by: claims.sid !== undefined ? 'sid' : 'sub' }, 'back-channel logout')
     return reply.code(200).send()
   })

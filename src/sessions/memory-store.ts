@@ -83,6 +83,14 @@ export class MemorySessionStore implements SessionStore {
     this.#claims.delete(sub)
   }
 
+  async subjectOfSid (sid: string): Promise<string | undefined> {
+    for (const id of this.#bySid.get(sid) ?? []) {
+      const sub = this.#sessions.get(id, { updateAgeOnGet: false })?.user?.sub
+      if (sub !== undefined) return sub
+    }
+    return undefined
+  }
+
   async remember (key: string, ttlSeconds: number): Promise<boolean> {
     if (this.#seen.has(key)) return false
     this.#seen.set(key, true, { ttl: ttlSeconds * 1000 })

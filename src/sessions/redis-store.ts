@@ -111,6 +111,17 @@ export class RedisSessionStore implements SessionStore {
     return await this.#destroyIndexes(this.#options.cipher.allIndexNames(sub).map((name) => `sub:${name}`))
   }
 
+  async subjectOfSid (sid: string): Promise<string | undefined> {
+    for (const name of this.#options.cipher.allIndexNames(sid)) {
+      const ids = await this.#run(() => this.#redis.zrangebyscore(`sid:${name}`, Date.now(), '+inf'))
+      for (const id of ids) {
+        const sub = (await this.#peek(id))?.user?.sub
+        if (sub !== undefined) return sub
+      }
+    }
+    return undefined
+  }
+
   async setClaims (sub: string, profile: Profile, ttlSeconds: number): Promise<void> {
     const { cipher } = this.#options
     await this.#run(() => this.#redis.set(`c:${cipher.indexName(sub)}`, cipher.encrypt(claimsContext(sub), profile), 'EX', ttlSeconds))

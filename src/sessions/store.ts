@@ -16,6 +16,8 @@ export interface SessionStore {
   destroy (id: string): Promise<void>
   destroyBySid (sid: string): Promise<number>
   destroyBySub (sub: string): Promise<number>
+  /** The user of a live session with this provider `sid`, if any: a logout token may name only the sid. */
+  subjectOfSid (sid: string): Promise<string | undefined>
   /**
    * The claims directory behind the service API: the mapped profile of the
    * latest login per `sub`, kept `ttlSeconds`, encrypted at rest like sessions.

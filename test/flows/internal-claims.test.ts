@@ -169,3 +169,21 @@ t.test('forged, expired, misdirected and user tokens are refused with 401 invali
     t.equal(res.headers.get('www-authenticate'), 'Bearer error="invalid_token"', `${name}: the challenge`)
   }
 })
+
+t.test('a back-channel logout token naming only the sid also forgets the claims', async (t) => {
+  const stack = await startRogueStack(t, undefined, { INTERNAL_AUDIENCE: AUDIENCE })
+  const { provider, gatewayUrl } = stack
+  const { browser } = await stack.attempt(t, {})
+  const sid = (await browser.get(`${gatewayUrl}/me`)).json().session.sid as string
+  const now = Math.floor(Date.now() / 1000)
+  const service = await provider.signToken({ iss: provider.issuer, aud: AUDIENCE, client_id: 'orders-service', scope: 'claims:profile', iat: now, exp: now + 300 })
+  t.equal((await lookUp(gatewayUrl, provider.subject, service)).status, 200, 'known after the login')
+
+  const logoutToken = await provider.signToken({
+    iss: provider.issuer, aud: 'bff-test', iat: now, exp: now + 120, jti: `jti-${now}-sid-only`, sid,
+    events: { 'http://schemas.openid.net/event/backchannel-logout': {} }
+  })
+  t.equal((await new TestBrowser().post(`${gatewayUrl}/backchannel-logout`, { logout_token: logoutToken })).status, 200)
+  t.equal((await browser.get(`${gatewayUrl}/me`)).status, 401, 'the session is ended')
+  t.equal((await lookUp(gatewayUrl, provider.subject, service)).status, 404, 'and the claims are forgotten')
+})

@@ -1,23 +1,35 @@
 import fp from 'fastify-plugin'
-import cookie from '@fastify/cookie'
-import session, { type FastifySessionOptions } from '@fastify/session'
+import cookie, { type CookieSerializeOptions } from '@fastify/cookie'
+import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { SessionStore } from '../src/sessions/store.js'
 import { MemorySessionStore } from '../src/sessions/memory-store.js'
 import { RedisSessionStore } from '../src/sessions/redis-store.js'
 import { SessionCipher } from '../src/sessions/cipher.js'
 import { SessionCookieSigner } from '../src/sessions/cookie-signer.js'
-import { SessionStoreAdapter } from '../src/sessions/fastify-adapter.js'
-import type { SessionData } from '../src/sessions/types.js'
+import { GatewaySession, loadSession } from '../src/sessions/gateway-session.js'
 
 declare module 'fastify' {
   interface FastifyInstance { sessionStore: SessionStore }
-  // The session holds our typed keys only.
-  interface Session extends SessionData {}
+  interface FastifyRequest {
+    /** Undefined only after the session store failed during this request. */
+    session: GatewaySession
+    /** The session id the request's cookie carried, verified; undefined without a valid cookie. */
+    sessionCookieId: string | undefined
+    /** That cookie was signed with an older secret: send it again, signed with the current one. */
+    sessionCookieRenew: boolean
+  }
   // Routes that never read the session (health checks) skip loading it, so a
   // failing session store cannot fail them.
   interface FastifyContextConfig { skipSession?: boolean }
 }
 
+/**
+ * Sessions on @fastify/cookie and our SessionStore: one opaque cookie
+ * (`<id>.<HMAC>`, HttpOnly, SameSite=Lax), the data server-side. A session is
+ * written only when a route assigned to it, and the cookie is sent only for a
+ * new id (or to re-sign it after a secret rotation): no write, no signature
+ * and no cookie on a request that changed nothing.
+ */
 export default fp(async (app) => {
   const settings = app.config.session
   const store: SessionStore = settings.store === 'redis'
@@ -37,28 +49,66 @@ export default fp(async (app) => {
   app.decorate('sessionStore', store)
   app.addHook('onClose', async () => store.close())
 
+  const { cookieName, idleTimeoutSeconds, secureCookie } = settings
+  const signer = new SessionCookieSigner(settings.secrets)
+  // No maxAge: a browser-session cookie; the store enforces idle and absolute lifetimes.
+  const cookieOptions: CookieSerializeOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie }
+
   await app.register(cookie)
-  // Runs after the cookie parser and before @fastify/session's own hook.
-  app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config.skipSession === true) delete request.cookies[settings.cookieName]
-  })
-  await app.register(session, {
-    // The same signature as a list of secrets would give, one HMAC per request
-    // instead of two (see cookie-signer.ts).
-    secret: new SessionCookieSigner(settings.secrets),
-    cookieName: settings.cookieName,
-    // The adapter hands back our SessionData; @fastify/session rebuilds its Session around it.
-    store: new SessionStoreAdapter(store, settings.idleTimeoutSeconds) as unknown as FastifySessionOptions['store'],
-    // No session until a login starts, and no rewrite unless the session changed:
-    // the idle timer slides in the store, not through a new cookie per response.
-    saveUninitialized: false,
-    rolling: false,
-    cookie: {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: settings.secureCookie
-      // No maxAge: a browser-session cookie; the store enforces idle and absolute lifetimes.
+  app.decorateRequest('session', null as unknown as GatewaySession)
+  app.decorateRequest('sessionCookieId', undefined)
+  app.decorateRequest('sessionCookieRenew', false)
+
+  // After the cookie parser's own onRequest hook.
+  app.addHook('onRequest', (request, _reply, done) => {
+    const raw = request.routeOptions.config.skipSession === true ? undefined : request.cookies[cookieName]
+    const unsigned = raw === undefined ? undefined : signer.unsign(raw)
+    if (unsigned?.valid !== true || unsigned.value === null) {
+      request.session = new GatewaySession(store)
+      done()
+      return
     }
+    request.sessionCookieId = unsigned.value
+    request.sessionCookieRenew = unsigned.renew
+    loadSession(store, unsigned.value).then((session) => {
+      request.session = session
+      done()
+    }, done)
   })
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    const session = request.session as GatewaySession | undefined
+    if (session === undefined || session === null || session.destroyed) {
+      done(null, payload)
+      return
+    }
+    if (!session.modified) {
+      answerCookie(request, reply, session)
+      done(null, payload)
+      return
+    }
+    // A Secure cookie would never come back over plain http: keep nothing rather than an unreachable session.
+    if (secureCookie && request.protocol !== 'https') {
+      done(null, payload)
+      return
+    }
+    session.save(idleTimeoutSeconds).then(() => {
+      answerCookie(request, reply, session)
+      done(null, payload)
+    }, (error: unknown) => { done(error as Error) })
+  })
+
+  /** The cookie the browser should hold now: the session's id, or none. */
+  function answerCookie (request: FastifyRequest, reply: FastifyReply, session: GatewaySession): void {
+    if (request.routeOptions.config.skipSession === true) return
+    const sent = request.cookies[cookieName]
+    if (!session.stored) {
+      // An invalid, unknown or emptied session: the browser's cookie is worth nothing.
+      if (sent !== undefined) reply.clearCookie(cookieName, { path: '/' })
+      return
+    }
+    if (session.sessionId !== request.sessionCookieId || request.sessionCookieRenew) {
+      reply.setCookie(cookieName, signer.sign(session.sessionId), cookieOptions)
+    }
+  }
 }, { name: 'session', dependencies: ['config'] })

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { GatewayError } from '../src/errors.js'
 import { toSessionUser, withoutLogin } from '../src/sessions/session-user.js'
-import { LOGIN_TTL_SECONDS } from '../src/sessions/fastify-adapter.js'
+import { LOGIN_TTL_SECONDS } from '../src/sessions/gateway-session.js'
 import { errorResponses, redirectResponse } from '../src/schemas.js'
 
 interface CallbackQuery { state?: string }

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { GatewayError } from '../src/errors.js'
 import { safeReturnTo } from '../src/return-to.js'
 import { addLogin } from '../src/sessions/session-user.js'
-import { LOGIN_TTL_SECONDS } from '../src/sessions/fastify-adapter.js'
+import { LOGIN_TTL_SECONDS } from '../src/sessions/gateway-session.js'
 import { errorResponses, redirectResponse } from '../src/schemas.js'
 
 /** Enough for a few tabs that start a login at once; more only costs memory. */

@@ -77,7 +77,16 @@ t.test('Redis holds no token, national number or name in clear, and a rotated se
 
   const rotated = `${'n'.repeat(40)},${TEST_SECRET}`
   const { url: b } = await secondInstance(t, stack, { SESSION_SECRET: rotated })
-  t.equal((await browser.get(`${b}/me`)).status, 200, 'the old secret still verifies and decrypts')
+  const before = browser.cookies(b).bff
+  const renewed = await browser.get(`${b}/me`)
+  t.equal(renewed.status, 200, 'the old secret still verifies and decrypts')
+  t.equal(renewed.setCookies.length, 1, 'the cookie is sent again, signed with the new secret')
+  const after = browser.cookies(b).bff
+  t.not(after, before)
+  t.equal(decodeURIComponent(after ?? '').split('.')[0], decodeURIComponent(before ?? '').split('.')[0], 'for the same session')
+  const again = await browser.get(`${b}/me`)
+  t.equal(again.status, 200, 'and it keeps working')
+  t.same(again.setCookies, [], 'once re-signed, no cookie on every answer')
   const { url: other } = await secondInstance(t, stack, { SESSION_SECRET: 'o'.repeat(40) })
   t.equal((await browser.get(`${other}/me`)).status, 401, 'without the old secret the session is unreadable')
 })

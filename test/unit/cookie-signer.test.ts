@@ -34,28 +34,5 @@ t.test('an older secret of the rotation list still verifies, and asks to re-sign
   const signed = new SessionCookieSigner([B]).sign(ID)
   const rotated = new SessionCookieSigner([A, B])
   t.same(rotated.unsign(signed), { valid: true, renew: true, value: ID })
-  t.equal(rotated.sign(ID), new SessionCookieSigner([A]).sign(ID), 'signing uses the first secret, not the remembered old signature')
-})
-
-t.test('signing an id just verified gives the same signature as computing it', async (t) => {
-  const signer = new SessionCookieSigner([A])
-  const signed = new SessionCookieSigner([A]).sign(ID)
-  t.ok(signer.unsign(signed).valid)
-  t.equal(signer.sign(ID), signed)
-  t.equal(signer.sign(ID), signed, 'and again once the remembered one is used')
-})
-
-t.test('what a refused cookie claims is never remembered', async (t) => {
-  const signer = new SessionCookieSigner([A])
-  const forged = `${ID}.${'A'.repeat(43)}`
-  t.notOk(signer.unsign(forged).valid)
-  t.not(signer.sign(ID), forged)
-})
-
-t.test('remembers a bounded number of ids', async (t) => {
-  const signer = new SessionCookieSigner([A])
-  const reference = new SessionCookieSigner([A])
-  for (let i = 0; i < 5000; i++) signer.unsign(reference.sign(`id-${i}`))
-  t.equal(signer.sign('id-0'), reference.sign('id-0'), 'an evicted id is signed afresh, correctly')
-  t.equal(signer.sign('id-4999'), reference.sign('id-4999'))
+  t.equal(rotated.sign(ID), new SessionCookieSigner([A]).sign(ID), 'signing uses the first secret')
 })

@@ -1,0 +1,65 @@
+import t from 'tap'
+import { buildTestApp } from '../helpers/inject-app.js'
+import { sessionUser } from '../helpers/store-contract.js'
+import { TEST_SECRET } from '../helpers/constants.js'
+import { SessionCookieSigner } from '../../src/sessions/cookie-signer.js'
+import type { SessionStore } from '../../src/sessions/store.js'
+
+const signer = new SessionCookieSigner([TEST_SECRET])
+
+/** Counts the store's writes, so a test can say none happened. */
+function countWrites (store: SessionStore): { readonly count: number } {
+  const counter = { count: 0 }
+  const set = store.set.bind(store)
+  store.set = async (...args) => { counter.count++; await set(...args) }
+  return counter
+}
+
+t.test('an anonymous request gets no cookie and costs no store write', async (t) => {
+  const { app } = await buildTestApp(t)
+  const writes = countWrites(app.sessionStore)
+  const res = await app.inject({ method: 'GET', url: '/me' })
+  t.equal(res.statusCode, 401)
+  t.equal(res.headers['set-cookie'], undefined)
+  t.equal(writes.count, 0)
+})
+
+t.test('a signed-in request that changes nothing writes nothing and sends no cookie', async (t) => {
+  const { app } = await buildTestApp(t)
+  await app.sessionStore.set('session-one', { user: sessionUser('alice', 'sid-1', { accessTokenExpiresAt: Date.now() + 3_600_000 }) }, 60)
+  const writes = countWrites(app.sessionStore)
+  const cookie = `bff=${encodeURIComponent(signer.sign('session-one'))}`
+  for (let i = 0; i < 3; i++) {
+    const res = await app.inject({ method: 'GET', url: '/me', headers: { cookie } })
+    t.equal(res.statusCode, 200)
+    t.equal(res.json().sub, 'alice')
+    t.equal(res.headers['set-cookie'], undefined, 'no cookie')
+  }
+  t.equal(writes.count, 0, 'no write')
+})
+
+t.test('a forged, unknown or expired session cookie signs nobody in and is cleared', async (t) => {
+  const { app } = await buildTestApp(t)
+  await app.sessionStore.set('ended', { user: { ...sessionUser('bob', 'sid-2'), expiresAt: Date.now() - 1000 } }, 60)
+  await app.sessionStore.set('real', { user: sessionUser('carol', 'sid-3') }, 60)
+  const cases: Array<[string, string]> = [
+    ['a forged signature', `real.${'A'.repeat(43)}`],
+    ['an id the store does not know', signer.sign('never-issued')],
+    ['a session past its absolute end', signer.sign('ended')],
+    ['another secret\'s signature', new SessionCookieSigner(['z'.repeat(40)]).sign('real')]
+  ]
+  for (const [name, value] of cases) {
+    const res = await app.inject({ method: 'GET', url: '/me', headers: { cookie: `bff=${encodeURIComponent(value)}` } })
+    t.equal(res.statusCode, 401, name)
+    t.match(String(res.headers['set-cookie']), /^bff=;.*Expires=Thu, 01 Jan 1970/, `${name}: cleared`)
+  }
+  t.equal(await app.sessionStore.get('ended'), undefined, 'the expired session is removed from the store')
+  t.ok(await app.sessionStore.get('real'), 'a forged cookie touches no real session')
+})
+
+t.test('routes that skip the session ignore the cookie entirely', async (t) => {
+  const { app } = await buildTestApp(t)
+  const res = await app.inject({ method: 'GET', url: '/healthz', headers: { cookie: `bff=${encodeURIComponent(`x.${'A'.repeat(43)}`)}` } })
+  t.equal(res.statusCode, 200)
+  t.equal(res.headers['set-cookie'], undefined, 'not even cleared')
+})

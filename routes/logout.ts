@@ -35,7 +35,8 @@ const logout: FastifyPluginAsync = async (app) => {
     const endSession = app.oidc.ready ? app.oidc.endSessionUrl(user.tokens.idToken) : undefined
     const refreshToken = user.tokens.refreshToken
     // Not awaited: logout must not wait on the provider; the helper never throws.
-    if (refreshToken !== undefined) void app.oidc.revokeRefreshToken(refreshToken)
+    // The logout's own logger: a failure is logged under its request id.
+    if (refreshToken !== undefined) void app.oidc.revokeRefreshToken(refreshToken, request.log.child({ module: 'oidc' }))
     await request.session.destroy()
     await app.claimsDirectory.forget(user.sub)
     reply.clearCookie(app.config.session.cookieName, { path: '/', secure: app.config.session.secureCookie, httpOnly: true, sameSite: 'lax' })

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
 import autoload from '@fastify/autoload'
 import type { Config } from './config.js'
-import { logOutput, loggerOptions, requestIds } from './log.js'
+import { logOutput, loggerOptions } from './log.js'
 import { answerClientError } from './client-errors.js'
 import { requestIdOf } from './request-id.js'
 
@@ -54,10 +54,6 @@ export async function buildApp ({ config, logStream, limits: overrides }: BuildO
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
     }
   })
-  // Every log line written while a request is handled carries its id (src/log.ts). Entered
-  // again once the body is read: body parsing runs in the socket's own async context.
-  app.addHook('onRequest', (request, _reply, done) => { requestIds.run(request.id, done) })
-  app.addHook('preValidation', (request, _reply, done) => { requestIds.run(request.id, done) })
   await app.register(autoload, { dir: join(root, 'plugins'), options: { config } })
   await app.register(autoload, { dir: join(root, 'routes') })
   return app

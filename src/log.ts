@@ -1,13 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks'
 import { createRequire } from 'node:module'
-import type { Logger, LoggerOptions } from 'pino'
-
-/**
- * The id of the request being handled. `request.log` carries it already; this
- * puts it on lines that module loggers (`app.log.child({ module })`) write
- * while they work for a request, so every line of a request can be found by it.
- */
-export const requestIds = new AsyncLocalStorage<string>()
+import type { LoggerOptions } from 'pino'
 
 /**
  * Keys that may hold a credential or personal data, wherever they appear in a
@@ -43,12 +35,6 @@ interface LoggedRequest {
 export function loggerOptions (level: string): LoggerOptions {
   return {
     level,
-    mixin (_object: object, _level: number, logger: Logger) {
-      const reqId = requestIds.getStore()
-      // A request's own logger has it bound already; a second copy would repeat the key.
-      if (reqId === undefined || logger.bindings().reqId !== undefined) return {}
-      return { reqId }
-    },
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
       // The default serializer logs the whole URL, and /callback's query holds the

@@ -38,7 +38,7 @@ export interface OidcClient {
    */
   refresh (tokens: TokenSet, sub: string): Promise<TokenSet>
   /** Best effort: a failure is logged, never thrown, because logout must still succeed locally. */
-  revokeRefreshToken (refreshToken: string): Promise<void>
+  revokeRefreshToken (refreshToken: string, requestLog?: OidcLogger): Promise<void>
   verifyLogoutToken (logoutToken: string): Promise<LogoutClaims>
   /** A service's client-credentials token for `audience`; throws a 401 `invalid_token` otherwise. */
   verifyServiceToken (token: string, audience: string): Promise<ServiceCaller>
@@ -170,13 +170,13 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
       })
     },
 
-    async revokeRefreshToken (refreshToken) {
+    async revokeRefreshToken (refreshToken, requestLog = log) {
       const found = provider
       if (found?.configuration.serverMetadata().revocation_endpoint === undefined) return
       try {
         await client.tokenRevocation(found.configuration, refreshToken, { token_type_hint: 'refresh_token' })
       } catch (error) {
-        log.warn({ errorName: (error as Error).name }, 'refresh token revocation failed')
+        requestLog.warn({ errorName: (error as Error).name }, 'refresh token revocation failed')
       }
     },
 

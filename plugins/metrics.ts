@@ -47,7 +47,12 @@ export default fp(async (app) => {
     }
   }
 
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
+    countResponse(request, reply)
+    done()
+  })
+
+  function countResponse (request: FastifyRequest, reply: FastifyReply): void {
     // Undefined when no route matched: one label for every unknown URL.
     const route = request.routeOptions.url
     const seconds = reply.elapsedTime / 1000
@@ -59,5 +64,5 @@ export default fp(async (app) => {
     if (upstream !== undefined && Object.hasOwn(upstreams, upstream) && request.errorCode === undefined) {
       metrics.observeUpstream(upstream, reply.statusCode, seconds)
     }
-  })
+  }
 }, { name: 'metrics', dependencies: ['config', 'session', 'errors'] })

@@ -59,6 +59,8 @@ export class GatewayMetrics {
   readonly #refreshGrants: Counter
   readonly #refreshFailures: Counter<'error'>
   readonly #upstreamSeconds: Histogram<'upstream' | 'status_code'>
+  /** Each request series' counter and histogram, bound to their labels once. */
+  readonly #requestSeries = new Map<string, { count: { inc (): void }, seconds: { observe (value: number): void } }>()
 
   constructor (options: GatewayMetricsOptions = {}) {
     const registers = [this.registry]
@@ -85,9 +87,17 @@ export class GatewayMetrics {
   }
 
   observeRequest ({ method, route, statusCode, seconds }: ObservedRequest): void {
-    const labels = { method: KNOWN_METHODS.has(method) ? method : 'other', route: route ?? UNMATCHED_ROUTE, status_code: String(statusCode) }
-    this.#requests.inc(labels)
-    this.#requestSeconds.observe(labels, seconds)
+    const knownMethod = KNOWN_METHODS.has(method) ? method : 'other'
+    const key = `${knownMethod} ${statusCode} ${route ?? ''}`
+    let series = this.#requestSeries.get(key)
+    if (series === undefined) {
+      // Looked up once per method, status and route pattern: a bounded set.
+      const labels = { method: knownMethod, route: route ?? UNMATCHED_ROUTE, status_code: String(statusCode) }
+      series = { count: this.#requests.labels(labels), seconds: this.#requestSeconds.labels(labels) }
+      this.#requestSeries.set(key, series)
+    }
+    series.count.inc()
+    series.seconds.observe(seconds)
   }
 
   loginStarted (): void { this.#loginsStarted.inc() }

@@ -6,6 +6,7 @@ import { CHRIS_PROFILE } from '../helpers/constants.js'
 import { logoutAtDevIdp, signInThroughGateway } from '../helpers/dev-idp-login.js'
 import { startStack, type Stack } from '../helpers/gateway.js'
 import { startRogueStack } from '../helpers/rogue-stack.js'
+import { serviceToken } from '../helpers/service-token.js'
 import { TestBrowser, type TestResponse } from '../helpers/test-browser.js'
 
 const AUDIENCE = 'urn:eid-bff:internal'
@@ -26,21 +27,6 @@ async function serviceStack (t: { teardown (fn: () => unknown): void }, env: Rec
     env: { INTERNAL_AUDIENCE: AUDIENCE, ...env },
     idp: { serviceClient: { ...DEV_SERVICE_CLIENT, audience: AUDIENCE } }
   })
-}
-
-/** A client-credentials grant at the provider, as a service would make it (curl -u dev-service:… -d grant_type=client_credentials). */
-async function serviceToken (issuer: string, scope: string, client: { clientId: string, clientSecret: string } = DEV_SERVICE_CLIENT): Promise<string> {
-  const response = await fetch(`${issuer}/token`, {
-    method: 'POST',
-    headers: {
-      authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}`,
-      'content-type': 'application/x-www-form-urlencoded'
-    },
-    body: new URLSearchParams(scope === '' ? { grant_type: 'client_credentials' } : { grant_type: 'client_credentials', scope })
-  })
-  const body = await response.json() as { access_token?: string, error?: string }
-  if (body.access_token === undefined) throw new Error(`no service token: ${response.status} ${body.error ?? ''}`)
-  return body.access_token
 }
 
 async function lookUp (gatewayUrl: string, sub: string, token: string | undefined): Promise<TestResponse> {

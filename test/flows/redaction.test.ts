@@ -4,6 +4,7 @@ import { signInAtDevIdp, logoutAtDevIdp, signInThroughGateway } from '../helpers
 import { startStack } from '../helpers/gateway.js'
 import { startRecordingUpstream } from '../helpers/recording-upstream.js'
 import { CHRIS_PROFILE } from '../helpers/constants.js'
+import { serviceToken } from '../helpers/service-token.js'
 import { DEV_SERVICE_CLIENT } from '../../src/dev-idp/index.js'
 
 t.test('a whole login, /me and logout at trace level leave no secret or personal value in the logs', async (t) => {
@@ -114,19 +115,14 @@ t.test('the /api proxy and the service API at trace level leave no token, subjec
   t.equal(proxied.status, 200)
   const accessToken = String(upstream.received.at(-1)?.headers.authorization).replace('Bearer ', '')
 
-  const grant = await fetch(`${stack.idp.issuer}/token`, {
-    method: 'POST',
-    headers: { authorization: `Basic ${Buffer.from(`${DEV_SERVICE_CLIENT.clientId}:${DEV_SERVICE_CLIENT.clientSecret}`).toString('base64')}` },
-    body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'claims:profile claims:address claims:national_number' })
-  })
-  const serviceToken = (await grant.json() as { access_token: string }).access_token
-  const lookup = await new TestBrowser().get(`${stack.gatewayUrl}/internal/users/${encodeURIComponent(CHRIS_PROFILE.sub)}/claims`, { authorization: `Bearer ${serviceToken}` })
+  const serviceAccessToken = await serviceToken(stack.idp.issuer, 'claims:profile claims:address claims:national_number')
+  const lookup = await new TestBrowser().get(`${stack.gatewayUrl}/internal/users/${encodeURIComponent(CHRIS_PROFILE.sub)}/claims`, { authorization: `Bearer ${serviceAccessToken}` })
   t.equal(lookup.status, 200)
   t.equal(lookup.json().nationalNumber, CHRIS_PROFILE.nationalNumber, 'the service got the claims')
 
   const secrets: Record<string, string> = {
     'relayed access token': accessToken,
-    'service token': serviceToken,
+    'service token': serviceAccessToken,
     'subject identifier': 'f729d0aa-db04-44e7-b5c7-b961cd170db3',
     'national number': CHRIS_PROFILE.nationalNumber,
     'street address': 'Louizalaan',

@@ -10,6 +10,7 @@ import { signInAtDevIdp } from '../helpers/dev-idp-login.js'
 import { TestBrowser, type TestResponse } from '../helpers/test-browser.js'
 import { GatewayError } from '../../src/errors.js'
 import { DEV_SERVICE_CLIENT } from '../../src/dev-idp/index.js'
+import { serviceToken } from '../helpers/service-token.js'
 
 type Json = Record<string, any>
 type Assert = Pick<Test, 'ok' | 'equal'>
@@ -190,14 +191,7 @@ t.test('the live OpenAPI document is valid, lists every route, and the real answ
     check('get', '/api/orders/{*}', await browser.get(`${base}/api/orders/a/%2e%2e/b`, { 'x-csrf': '1' }))
     const claimsPath = '/internal/users/{sub}/claims'
     const claimsUrl = `${base}/internal/users/${encodeURIComponent(me.json().sub as string)}/claims`
-    const tokenFor = async (scope: string): Promise<string> => {
-      const response = await fetch(`${stack.idp.issuer}/token`, {
-        method: 'POST',
-        headers: { authorization: `Basic ${Buffer.from(`${DEV_SERVICE_CLIENT.clientId}:${DEV_SERVICE_CLIENT.clientSecret}`).toString('base64')}` },
-        body: new URLSearchParams({ grant_type: 'client_credentials', scope })
-      })
-      return (await response.json() as { access_token: string }).access_token
-    }
+    const tokenFor = async (scope: string): Promise<string> => await serviceToken(stack.idp.issuer, scope)
     const service = new TestBrowser()
     const allScopes = await tokenFor('claims:profile claims:birthdate claims:age claims:address claims:national_number')
     const claims = await service.get(claimsUrl, { authorization: `Bearer ${allScopes}` })

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { createHash } from 'node:crypto'
 import { CLAIM_SCOPES, claimScopesOf, claimsForScopes } from '../src/claims/service-claims.js'
 import { GatewayError } from '../src/errors.js'
+import { bearerTokenOf } from '../src/security/bearer-token.js'
 import { errorResponses, profileSchema } from '../src/schemas.js'
 
 const { properties: profile } = profileSchema
@@ -32,11 +33,6 @@ const serviceClaimsSchema = {
  */
 function subjectHash (sub: string): string {
   return createHash('sha256').update(sub).digest('hex').slice(0, 32)
-}
-
-function bearerToken (authorization: string | undefined): string | undefined {
-  const match = /^Bearer +([\w.~+/=-]+) *$/i.exec(authorization ?? '')
-  return match?.[1]
 }
 
 /**
@@ -81,7 +77,7 @@ const internalClaims: FastifyPluginAsync = async (app) => {
     }
   }, async (request, reply) => {
     reply.header('cache-control', 'no-store')
-    const token = bearerToken(request.headers.authorization)
+    const token = bearerTokenOf(request.headers.authorization)
     if (token === undefined) {
       refuse(reply, new GatewayError('unauthenticated', 'Send a service token as Authorization: Bearer <token>', 401), 'Bearer')
     }

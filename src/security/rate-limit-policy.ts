@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose'
 import type { RateLimits } from '../config.js'
+import { bearerTokenOf } from './bearer-token.js'
 
 export interface RateLimitRule {
   /** Requests allowed per window, per key. */
@@ -30,9 +31,10 @@ export function rateLimitRuleFor (url: string, limits: RateLimits): RateLimitRul
  * counter but no answer, since the route verifies the token itself.
  */
 export function callerOf (authorization: string | undefined): string | undefined {
-  if (authorization === undefined || !/^Bearer /i.test(authorization)) return undefined
+  const token = bearerTokenOf(authorization)
+  if (token === undefined) return undefined
   try {
-    const claims = decodeJwt(authorization.slice(7).trim())
+    const claims = decodeJwt(token)
     const caller = claims.client_id ?? claims.azp
     return typeof caller === 'string' && caller !== '' && caller.length <= 256 ? caller : undefined
   } catch {

@@ -1,7 +1,7 @@
 /*
  * A CPU profile of the gateway serving GET /me from the memory store:
  *
- *   npm run bench:profile [-- --store redis] [-- --seconds 20]
+ *   npm run bench:profile [-- --store redis] [-- --seconds 20] [-- --path /api/up/items]
  *
  * Starts the gateway child with --cpu-prof, signs in, loads /me with
  * autocannon, stops the child (which writes the profile) and prints where the
@@ -17,6 +17,7 @@ import { summarizeProfile } from './lib/cpu-profile.js'
 import { measureLoad } from './lib/load.js'
 import { signIn } from './lib/login.js'
 import { startChild } from './lib/processes.js'
+import { startWithProvider } from './lib/with-provider.js'
 
 const { values } = parseArgs({ options: { store: { type: 'string', default: 'memory' }, seconds: { type: 'string', default: '15' }, path: { type: 'string', default: '/me' }, anonymous: { type: 'boolean', default: false } } })
 const dir = fileURLToPath(new URL(`results/profiles/${Date.now()}`, import.meta.url))
@@ -26,10 +27,15 @@ process.env.BENCH_CPU_PROF = dir
 const teardowns: Array<() => unknown> = []
 try {
   const redis = values.store === 'redis' ? await startRedisServer({ teardown: (fn) => teardowns.push(fn) }) : undefined
-  const gateway = await startChild('gateway', { store: values.store, redisUrl: redis?.url })
+  // /api/up/… goes through the proxy to a bare upstream of its own.
+  const upstream = values.path.startsWith('/api/up') ? await startChild('plain') : undefined
+  if (upstream !== undefined) teardowns.push(() => upstream.stop())
+  const upstreamUrl = upstream === undefined ? undefined : String(upstream.info.upstreamUrl)
+  const { server: gateway, provider } = await startWithProvider('gateway', { store: values.store, redisUrl: redis?.url, upstreamUrl })
+  teardowns.push(() => provider.stop())
   const url = String(gateway.info.url)
   const cookieName = String(gateway.info.cookieName)
-  const headers: Record<string, string> = values.anonymous === true ? {} : { cookie: `${cookieName}=${await signIn(url, cookieName)}` }
+  const headers: Record<string, string> = values.anonymous === true ? {} : { cookie: `${cookieName}=${await signIn(url, cookieName)}`, 'x-csrf': '1' }
   const result = await measureLoad({ url: `${url}${values.path}`, headers, expectStatus: values.anonymous === true ? 401 : 200, connections: 50, seconds: Number(values.seconds), warmupSeconds: 2 })
   await gateway.stop()
   console.log(`${values.path} (${values.store} store${values.anonymous === true ? ', no session' : ''}): ${result.requestsPerSecond} req/s, p99 ${result.p99Ms} ms, ${result.unexpected} unexpected`)

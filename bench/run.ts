@@ -1,8 +1,8 @@
 /*
  * The benchmark suite: npm run bench (full) or npm run bench:short (CI smoke).
- * Starts what it needs on loopback (a redis-server, the gateway with the
- * embedded provider, a bare Fastify yardstick, an upstream, and
- * express-openid-connect for comparison), each server in a child process,
+ * Starts what it needs on loopback (a redis-server, the gateway, a bare
+ * Fastify yardstick, an upstream, express-openid-connect for comparison, and
+ * an embedded provider for each signed-in server), each in a child process,
  * and drives them with autocannon from this one. Prints a table, writes
  * bench/results/latest.json, and exits non-zero only when something broke;
  * targets missed are reported, not failed (timings on shared machines are noisy).
@@ -16,6 +16,7 @@ import { measureLogins, signIn } from './lib/login.js'
 import type { LoadRun, Measurements } from './lib/measurements.js'
 import { FULL, SHORT } from './lib/modes.js'
 import { startChild, type BenchChild } from './lib/processes.js'
+import { startWithProvider, type SignedInTarget } from './lib/with-provider.js'
 import { renderTable, writeJson } from './lib/report.js'
 import { breakages, toRows } from './lib/targets.js'
 import type { MemoryReport } from './targets/memory.js'
@@ -34,13 +35,21 @@ async function child (name: string, args: Record<string, unknown> = {}, execArgv
   return started
 }
 
-/** A load run (after a warm-up) with the server's counters reset before and read after. */
-async function counted (server: BenchChild, url: string, expectStatus: number, headers: Record<string, string> = {}): Promise<LoadRun> {
+async function signedIn (name: string, args: Record<string, unknown> = {}): Promise<SignedInTarget> {
+  const started = await startWithProvider(name, args)
+  children.push(started.server, started.provider)
+  return started
+}
+
+/** A load run (after a warm-up) with the counters of the server and of its provider reset before and read after. */
+async function counted (target: BenchChild | SignedInTarget, url: string, expectStatus: number, headers: Record<string, string> = {}): Promise<LoadRun> {
+  const { server, provider } = 'server' in target ? target : { server: target, provider: undefined }
   const options = { url, headers, expectStatus, connections: mode.connections }
   await measureLoad({ ...options, seconds: mode.warmupSeconds, warmupSeconds: 0 })
-  await server.ask('reset')
+  await Promise.all([server.ask('reset'), provider?.ask('reset')])
   const load = await measureLoad({ ...options, seconds: mode.seconds, warmupSeconds: 0 })
-  return { ...load, counts: await server.ask<Counts>('counters') }
+  const [counts, providerCounts] = await Promise.all([server.ask<Counts>('counters'), provider?.ask<Counts>('counters')])
+  return { ...load, counts, providerRequests: providerCounts?.requests ?? 0 }
 }
 
 async function main (): Promise<number> {
@@ -50,19 +59,21 @@ async function main (): Promise<number> {
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`
   const [plain, memoryGateway, redisGateway, expressOidc] = await Promise.all([
     child('plain', { upstreamPort }),
-    child('gateway', { store: 'memory', upstreamUrl, logLevel }),
-    child('gateway', { store: 'redis', redisUrl: redis.url, logLevel }),
-    child('express-oidc')
+    signedIn('gateway', { store: 'memory', upstreamUrl, logLevel }),
+    signedIn('gateway', { store: 'redis', redisUrl: redis.url, logLevel }),
+    signedIn('express-oidc')
   ])
-  const url = (target: BenchChild, path: string): string => `${String(target.info.url)}${path}`
-  const cookieOf = async (target: BenchChild): Promise<{ name: string, value: string }> => {
-    const name = String(target.info.cookieName)
-    return { name, value: await signIn(String(target.info.url), name) }
+  const url = (target: SignedInTarget, path: string): string => `${String(target.server.info.url)}${path}`
+  const cookieOf = async ({ server }: SignedInTarget): Promise<{ name: string, value: string }> => {
+    const name = String(server.info.cookieName)
+    return { name, value: await signIn(String(server.info.url), name) }
   }
   const [memoryCookie, redisCookie, expressCookie] = await Promise.all([cookieOf(memoryGateway), cookieOf(redisGateway), cookieOf(expressOidc)])
   const header = (cookie: { name: string, value: string }): Record<string, string> => ({ cookie: `${cookie.name}=${cookie.value}` })
-  const inspected = await memoryGateway.ask<{ found: boolean, tokenCount: number, cookieHoldsToken: boolean, sessionJson: string }>('inspect', { cookieValue: memoryCookie.value })
+  const inspected = await memoryGateway.server.ask<{ found: boolean, tokenCount: number, cookieHoldsToken: boolean, sessionJson: string }>('inspect', { cookieValue: memoryCookie.value })
   if (!inspected.found) throw new Error('the session behind the cookie is not in the store')
+  const accessToken = String((JSON.parse(inspected.sessionJson) as { user?: { tokens?: { accessToken?: string } } }).user?.tokens?.accessToken)
+  const bareProxy = await child('bare-proxy', { upstreamUrl, bearer: accessToken })
   say('signed in everywhere; measuring')
 
   const bareUrl = `${String(plain.info.bareUrl)}/me`
@@ -72,10 +83,11 @@ async function main (): Promise<number> {
   const meAnonymous = await counted(memoryGateway, url(memoryGateway, '/me'), 401)
   const expressOidcMe = await counted(expressOidc, url(expressOidc, '/me'), 200, header(expressCookie))
   const upstreamDirect = await counted(plain, `${upstreamUrl}/items`, 200)
+  const upstreamThroughBareProxy = await counted(bareProxy, `${String(bareProxy.info.url)}/items`, 200)
   const apiThroughGateway = await counted(memoryGateway, url(memoryGateway, '/api/up/items'), 200, { ...header(memoryCookie), 'x-csrf': '1' })
   bare.push(await counted(plain, bareUrl, 200))
   say('logins')
-  const gatewayUrl = String(memoryGateway.info.url)
+  const gatewayUrl = String(memoryGateway.server.info.url)
   const loginsSequential = await measureLogins(gatewayUrl, memoryCookie.name, 1, mode.loginSeconds, mode.maxLogins)
   const loginsParallel = await measureLogins(gatewayUrl, memoryCookie.name, mode.loginParallel, mode.loginSeconds, mode.maxLogins)
   await Promise.all(children.splice(0).map(async (running) => await running.stop()))
@@ -91,6 +103,7 @@ async function main (): Promise<number> {
     meRedis,
     expressOidc: expressOidcMe,
     upstreamDirect,
+    upstreamThroughBareProxy,
     apiThroughGateway,
     loginsSequential,
     loginsParallel,

@@ -1,20 +1,17 @@
 import { subscribe } from 'node:diagnostics_channel'
-import type { Server } from 'node:http'
 import { createRequire, syncBuiltinESMExports } from 'node:module'
 
 /**
  * Counts, inside a server process, the work the targets forbid per request:
- * synchronous crypto calls, HTTP requests reaching other servers of the
- * process (the embedded provider: discovery, JWKS) and session store calls.
+ * synchronous crypto calls, the HTTP requests it answered, and session store
+ * calls.
  * Call `countSyncCrypto()` before the gateway's modules load.
  */
 export interface Counts {
   /** node:crypto calls that hash, sign or encrypt synchronously, by function. */
   crypto: Record<string, number>
-  /** Requests that reached the gateway's own server. */
-  gatewayRequests: number
-  /** Requests that reached any other server in this process (the provider). */
-  otherServerRequests: number
+  /** Requests that reached this process's servers. */
+  requests: number
   store: Record<string, number>
   /** JSON.stringify calls given a whole /me profile: a route answering without its response schema. */
   profileStringifies: number
@@ -27,9 +24,8 @@ const SYNC_CRYPTO = [
   'sign', 'verify', 'hash', 'hkdfSync', 'pbkdf2Sync', 'scryptSync', 'publicEncrypt', 'privateDecrypt'
 ]
 
-const counts: Counts = { crypto: {}, gatewayRequests: 0, otherServerRequests: 0, store: {}, profileStringifies: 0, cpuMicros: 0 }
+const counts: Counts = { crypto: {}, requests: 0, store: {}, profileStringifies: 0, cpuMicros: 0 }
 let cpuAtReset = process.cpuUsage()
-let gatewayServer: Server | undefined
 
 export function countSyncCrypto (): void {
   const crypto = createRequire(import.meta.url)('node:crypto') as Record<string, unknown>
@@ -53,13 +49,9 @@ export function countProfileStringifies (): void {
   } as typeof JSON.stringify
 }
 
-/** Counts requests to `gateway` apart from those to other servers; without one, every request counts as the gateway's. */
-export function countServerRequests (gateway?: Server): void {
-  gatewayServer = gateway
-  subscribe('http.server.request.start', (message) => {
-    if (gatewayServer === undefined || (message as { server: Server }).server === gatewayServer) counts.gatewayRequests++
-    else counts.otherServerRequests++
-  })
+/** Counts the requests this process's HTTP servers receive. */
+export function countServerRequests (): void {
+  subscribe('http.server.request.start', () => { counts.requests++ })
 }
 
 /** Wraps each method of `target` so that calls are counted under its name. */
@@ -78,8 +70,7 @@ export function countCalls (target: object, methods: string[]): void {
 export function resetCounts (): void {
   counts.crypto = {}
   counts.store = {}
-  counts.gatewayRequests = 0
-  counts.otherServerRequests = 0
+  counts.requests = 0
   counts.profileStringifies = 0
   cpuAtReset = process.cpuUsage()
 }

@@ -6,6 +6,8 @@ import type { MemoryReport } from '../targets/memory.js'
 /** A load run and what the server counted meanwhile. */
 export interface LoadRun extends LoadResult {
   readonly counts: Counts
+  /** Requests that reached the server's provider during the run (discovery, JWKS, tokens). */
+  readonly providerRequests: number
 }
 
 /** Everything one run measured; the table and the target checks are derived from it. */
@@ -16,6 +18,8 @@ export interface Measurements {
   meRedis: LoadRun
   expressOidc: LoadRun
   upstreamDirect: LoadRun
+  /** The same upstream through bare Fastify and @fastify/reply-from: the floor of a Fastify proxy. */
+  upstreamThroughBareProxy: LoadRun
   apiThroughGateway: LoadRun
   loginsSequential: LoginRate
   loginsParallel: LoginRate

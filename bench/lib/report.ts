@@ -16,7 +16,8 @@ export interface Row {
 
 export interface Target {
   readonly text: string
-  readonly pass: boolean
+  /** Undefined for a figure shown for comparison, with no target of its own. */
+  readonly pass: boolean | undefined
 }
 
 export function percent (ratio: number): string {
@@ -38,7 +39,7 @@ export function renderTable (rows: Row[]): string {
     row.p99Ms === undefined ? '' : `${row.p99Ms} ms`,
     row.cpuMicrosPerRequest === undefined ? '' : `${row.cpuMicrosPerRequest} µs`,
     row.target?.text ?? '',
-    row.target === undefined ? '' : row.target.pass ? 'PASS' : 'MISS'
+    row.target?.pass === undefined ? '' : row.target.pass ? 'PASS' : 'MISS'
   ])
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => (line[i] as string).length)))
   const format = (cells: string[]): string => `| ${cells.map((cell, i) => cell.padEnd(widths[i] as number)).join(' | ')} |`

@@ -1,28 +1,27 @@
 /*
  * The comparison: Auth0's express-openid-connect serving the same /me work
  * (the profile mapped from the ID token's claims) from its encrypted session
- * cookie, signed in against the same embedded provider. Defaults kept
- * (rolling session cookie), code flow with PKCE like the gateway.
+ * cookie, signed in against the same embedded provider, in a process of its
+ * own as the gateway's is. Defaults kept (rolling session cookie), code flow
+ * with PKCE like the gateway.
  */
 import type { Server } from 'node:http'
 import express from 'express'
 import expressOpenidConnect from 'express-openid-connect'
 import { toProfile } from '../../src/claims/profile.js'
-import { freePort } from '../../test/helpers/free-port.js'
-import { startTestIdp, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE, TEST_SECRET } from '../../test/helpers/gateway.js'
+import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE, TEST_SECRET } from '../../test/helpers/constants.js'
 import { countServerRequests, readCounts, resetCounts } from '../lib/counters.js'
-import { failStart, serveParent } from '../lib/ipc.js'
+import { childArgs, failStart, serveParent } from '../lib/ipc.js'
 
 // A CommonJS package: its named exports are not visible to ESM imports.
 const { auth, requiresAuth } = expressOpenidConnect
 const closers: Array<() => unknown> = []
 try {
-  const port = await freePort()
+  const { port, issuer } = childArgs<{ port: number, issuer: string }>()
   const baseURL = `http://127.0.0.1:${port}`
-  const idp = await startTestIdp({ teardown: (fn) => closers.push(fn) }, baseURL)
   const app = express()
   app.use(auth({
-    issuerBaseURL: idp.issuer,
+    issuerBaseURL: issuer,
     baseURL,
     clientID: TEST_CLIENT_ID,
     clientSecret: TEST_CLIENT_SECRET,
@@ -49,7 +48,7 @@ try {
     server.closeAllConnections()
     await new Promise((resolve) => server.close(resolve))
   })
-  countServerRequests(server)
+  countServerRequests()
   serveParent({ url: baseURL, cookieName: 'appSession' }, { reset: () => resetCounts(), counters: () => readCounts() }, async () => {
     for (const close of closers.reverse()) await close()
   })

@@ -1,6 +1,6 @@
 /*
- * The gateway as `npm start` runs it, with the embedded provider, on loopback,
- * in a process of its own. Counts forbidden per-request work (see
+ * The gateway as `npm start` runs it, on loopback, in a process of its own,
+ * signing in against the embedded provider in another (targets/provider.ts). Counts forbidden per-request work (see
  * lib/counters.ts) and, asked with a session cookie, reports what the cookie
  * and the stored session hold.
  */
@@ -10,6 +10,8 @@ import { countCalls, countProfileStringifies, countServerRequests, countSyncCryp
 import { childArgs, failStart, serveParent, type Message } from '../lib/ipc.js'
 
 export interface GatewayArgs {
+  readonly port: number
+  readonly issuer: string
   readonly store: 'memory' | 'redis'
   readonly redisUrl?: string
   readonly upstreamUrl?: string
@@ -20,20 +22,17 @@ countSyncCrypto()
 countProfileStringifies()
 const { buildApp } = await import('../../src/app.js')
 const { loadConfig } = await import('../../src/config.js')
-const { freePort } = await import('../../test/helpers/free-port.js')
-const { startTestIdp, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE, TEST_SECRET } = await import('../../test/helpers/gateway.js')
+const { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE, TEST_SECRET } = await import('../../test/helpers/constants.js')
 
 const args = childArgs<GatewayArgs>()
 const closers: Array<() => unknown> = []
 try {
-  const port = await freePort()
-  const gatewayUrl = `http://127.0.0.1:${port}`
-  const idp = await startTestIdp({ teardown: (fn) => closers.push(fn) }, gatewayUrl)
+  const gatewayUrl = `http://127.0.0.1:${args.port}`
   const config = loadConfig({
     HOST: '127.0.0.1',
-    PORT: String(port),
+    PORT: String(args.port),
     BASE_URL: gatewayUrl,
-    OIDC_ISSUER: idp.issuer,
+    OIDC_ISSUER: args.issuer,
     OIDC_CLIENT_ID: TEST_CLIENT_ID,
     OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
     CLAIMS_NAMESPACE: TEST_NAMESPACE,
@@ -51,7 +50,7 @@ try {
   countCalls(app.sessionStore, ['get', 'set', 'destroy'])
   await app.listen({ port: config.port, host: config.host })
   await app.oidc.whenReady()
-  countServerRequests(app.server)
+  countServerRequests()
 
   serveParent({ url: gatewayUrl, cookieName: config.session.cookieName }, {
     reset: () => resetCounts(),

@@ -1,0 +1,25 @@
+import { freePort } from '../../test/helpers/free-port.js'
+import { startChild, type BenchChild, type StartOptions } from './processes.js'
+
+export interface SignedInTarget {
+  readonly server: BenchChild
+  /** The embedded provider this server signs in against, in a child process of its own. */
+  readonly provider: BenchChild
+}
+
+/**
+ * Starts a server target (`gateway`, `express-oidc`) on a free loopback port
+ * with a provider of its own, registered for that port: the provider starts
+ * first, then the server with the provider's issuer.
+ */
+export async function startWithProvider (name: string, args: Record<string, unknown> = {}, options: StartOptions = {}): Promise<SignedInTarget> {
+  const port = await freePort()
+  const provider = await startChild('provider', { gatewayUrl: `http://127.0.0.1:${port}` })
+  try {
+    const server = await startChild(name, { ...args, port, issuer: provider.info.issuer }, options)
+    return { server, provider }
+  } catch (error) {
+    await provider.stop()
+    throw error
+  }
+}

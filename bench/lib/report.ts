@@ -11,6 +11,8 @@ export interface Row {
   readonly p99Ms?: number
   /** The server process's CPU time per request: steadier than req/s on a busy machine. */
   readonly cpuMicrosPerRequest?: number
+  /** Of which in the kernel (socket reads and writes): about the same for every server here. */
+  readonly kernelMicrosPerRequest?: number
   readonly target?: Target
 }
 
@@ -37,7 +39,7 @@ export function renderTable (rows: Row[]): string {
     formatValue(row),
     row.vsBare === undefined ? '' : percent(row.vsBare),
     row.p99Ms === undefined ? '' : `${row.p99Ms} ms`,
-    row.cpuMicrosPerRequest === undefined ? '' : `${row.cpuMicrosPerRequest} µs`,
+    row.cpuMicrosPerRequest === undefined ? '' : `${row.cpuMicrosPerRequest} µs (${row.kernelMicrosPerRequest ?? '?'} in kernel)`,
     row.target?.text ?? '',
     row.target?.pass === undefined ? '' : row.target.pass ? 'PASS' : 'MISS'
   ])

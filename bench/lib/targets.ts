@@ -21,6 +21,11 @@ export function cpuMicrosPerRequest (counts: Counts): number {
   return Math.round(counts.cpuMicros / Math.max(1, counts.requests))
 }
 
+/** The kernel's part of it. */
+export function kernelMicrosPerRequest (counts: Counts): number {
+  return Math.round(counts.cpuSystemMicros / Math.max(1, counts.requests))
+}
+
 function round (value: number, digits: number): number {
   return Math.round(value * 10 ** digits) / 10 ** digits
 }
@@ -36,6 +41,7 @@ export function toRows (m: Measurements): Row[] {
     vsBare: vsBare(run.requestsPerSecond),
     p99Ms: run.p99Ms,
     cpuMicrosPerRequest: cpuMicrosPerRequest(run.counts),
+    kernelMicrosPerRequest: kernelMicrosPerRequest(run.counts),
     ...(target === undefined ? {} : { target })
   })
   const overExpress = m.meMemory.requestsPerSecond / m.expressOidc.requestsPerSecond

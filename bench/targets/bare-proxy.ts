@@ -2,8 +2,9 @@
  * The proxy yardstick: bare Fastify with @fastify/reply-from (the gateway's
  * proxy library, with the same undici pool) forwarding every path to the
  * upstream with a fixed bearer token (the signed-in session's own, so the
- * upstream request is as large as the gateway's). No session, no hooks, no logger: the
- * floor of any Fastify proxy on this machine, as bare Fastify is for /me.
+ * upstream request is as large as the gateway's). No session, no hooks, no
+ * logger: the floor of any Fastify proxy on this machine, as bare Fastify is
+ * for /me.
  */
 import Fastify from 'fastify'
 import replyFrom from '@fastify/reply-from'

@@ -1,8 +1,8 @@
 /*
  * The gateway as `npm start` runs it, on loopback, in a process of its own,
- * signing in against the embedded provider in another (targets/provider.ts). Counts forbidden per-request work (see
- * lib/counters.ts) and, asked with a session cookie, reports what the cookie
- * and the stored session hold.
+ * signing in against the embedded provider in another (targets/provider.ts).
+ * Counts forbidden per-request work (see lib/counters.ts) and, asked with a
+ * session cookie, reports what the cookie and the stored session hold.
  */
 import { randomBytes } from 'node:crypto'
 import { Writable } from 'node:stream'

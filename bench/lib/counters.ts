@@ -17,7 +17,7 @@ export interface Counts {
   profileStringifies: number
   /** CPU time this process used (user and system), in microseconds. */
   cpuMicros: number
-  /** Of which in the kernel: socket reads and writes, loopback TCP, epoll. */
+  /** Of which in the kernel: socket reads and writes, loopback TCP, epoll, memory management. */
   cpuSystemMicros: number
 }
 

@@ -11,7 +11,7 @@ export interface Row {
   readonly p99Ms?: number
   /** The server process's CPU time per request: steadier than req/s on a busy machine. */
   readonly cpuMicrosPerRequest?: number
-  /** Of which in the kernel (socket reads and writes): about the same for every server here. */
+  /** Of which in the kernel: socket reads and writes, loopback TCP, memory management. */
   readonly kernelMicrosPerRequest?: number
   readonly target?: Target
 }

@@ -15,6 +15,10 @@ export interface RecordingUpstream {
   readonly received: ReceivedRequest[]
   /** Lets a pending `/stream` response send its last chunk. */
   releaseStream (): void
+  /** Resolves once a `/hold` request has arrived (and is being held). */
+  holding (): Promise<void>
+  /** Lets every held `/hold` request be answered. */
+  releaseHeld (): void
   close (): Promise<void>
 }
 
@@ -23,6 +27,7 @@ export interface RecordingUpstream {
  * it gets and answers by path:
  * - `/stream`: one chunk at once, the second only after `releaseStream()`;
  * - `/slow`: never answers (the gateway's timeout must);
+ * - `/hold`: answers only after `releaseHeld()` (a call in flight across something else);
  * - `/cookie`: tries to set a cookie;
  * - `/missing`: its own 404;
  * - anything else: 200 with what it received, as JSON.
@@ -31,6 +36,10 @@ export async function startRecordingUpstream (): Promise<RecordingUpstream> {
   const received: ReceivedRequest[] = []
   let release: () => void = () => {}
   let released = new Promise<void>((resolve) => { release = resolve })
+  let releaseHold: () => void = () => {}
+  let held = new Promise<void>((resolve) => { releaseHold = resolve })
+  let arrived: () => void = () => {}
+  let holding = new Promise<void>((resolve) => { arrived = resolve })
   const server = createServer((req, res) => {
     const hash = createHash('sha256')
     let bytes = 0
@@ -46,6 +55,14 @@ export async function startRecordingUpstream (): Promise<RecordingUpstream> {
         return
       }
       if (path.endsWith('/slow')) return
+      if (path.endsWith('/hold')) {
+        arrived()
+        void held.then(() => {
+          res.writeHead(200, { 'content-type': 'application/json' })
+          res.end(JSON.stringify(record))
+        })
+        return
+      }
       if (path.endsWith('/cookie')) {
         res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'bff=planted; Path=/' })
         res.end('{"ok":true}')
@@ -67,6 +84,12 @@ export async function startRecordingUpstream (): Promise<RecordingUpstream> {
     releaseStream () {
       release()
       released = new Promise<void>((resolve) => { release = resolve })
+    },
+    holding: async () => await holding,
+    releaseHeld () {
+      releaseHold()
+      held = new Promise<void>((resolve) => { releaseHold = resolve })
+      holding = new Promise<void>((resolve) => { arrived = resolve })
     },
     async close () {
       server.closeAllConnections()

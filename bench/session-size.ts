@@ -58,7 +58,7 @@ try {
   const before = process.memoryUsage().heapUsed
   for (let i = 0; i < COPIES; i++) {
     const copy = JSON.parse(json.replaceAll(data.user?.sid ?? '', `${i}-${data.user?.sid ?? ''}`.slice(0, 64))) as SessionData
-    await store.set(`${randomBytes(24).toString('base64url')}`, copy, 1800)
+    await store.create(`${randomBytes(24).toString('base64url')}`, copy, 1800)
   }
   gc()
   const perSession = (process.memoryUsage().heapUsed - before) / store.size

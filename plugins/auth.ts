@@ -24,6 +24,7 @@ declare module 'fastify' {
 export default fp(async (app) => {
   const refresher = new TokenRefresher({
     store: app.sessionStore,
+    locks: app.locks,
     refresh: async (tokens, sub) => await app.metrics.countRefreshGrant(async () => await app.oidc.refresh(tokens, sub)),
     marginSeconds: app.config.oidc.refreshMarginSeconds,
     grantTimeoutMs: app.config.oidc.httpTimeoutSeconds * 1000,
@@ -43,8 +44,8 @@ export default fp(async (app) => {
     const user = this.requireUser()
     try {
       const fresh = await refresher.fresh(this.session.sessionId, user)
-      // The refresher already stored it; this keeps our copy of the session in step.
-      if (fresh !== user) this.session.user = fresh
+      // The refresher already stored it; our copy follows without a second write.
+      if (fresh !== user) this.session.adopt(fresh)
       return fresh
     } catch (error) {
       const outage = error instanceof GatewayError && error.statusCode >= 500 && error.code !== 'session_store_unavailable'
@@ -55,4 +56,4 @@ export default fp(async (app) => {
       throw error
     }
   })
-}, { name: 'auth', dependencies: ['session', 'oidc', 'metrics'] })
+}, { name: 'auth', dependencies: ['session', 'stores', 'oidc', 'metrics'] })

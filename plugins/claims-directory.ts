@@ -8,9 +8,9 @@ declare module 'fastify' {
 export default fp(async (app) => {
   const { claims, internalApi, oidc } = app.config
   app.decorate('claimsDirectory', new ClaimsDirectory({
-    store: app.sessionStore,
+    sessions: app.sessionStore,
     enabled: internalApi.audience !== undefined,
     ttlSeconds: internalApi.claimsTtlSeconds,
     profile: { claimsNamespace: claims.namespace, eidConnections: oidc.eidConnections }
   }))
-}, { name: 'claims-directory', dependencies: ['config', 'session'] })
+}, { name: 'claims-directory', dependencies: ['config', 'stores'] })

@@ -65,4 +65,4 @@ export default fp(async (app) => {
       metrics.observeUpstream(upstream, reply.statusCode, seconds)
     }
   }
-}, { name: 'metrics', dependencies: ['config', 'session', 'errors'] })
+}, { name: 'metrics', dependencies: ['config', 'stores', 'errors'] })

@@ -1,15 +1,11 @@
 import fp from 'fastify-plugin'
-import cookie, { type CookieSerializeOptions } from '@fastify/cookie'
+import cookie from '@fastify/cookie'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { SessionStore } from '../src/sessions/store.js'
-import { MemorySessionStore } from '../src/sessions/memory-store.js'
-import { RedisSessionStore } from '../src/sessions/redis-store.js'
-import { SessionCipher } from '../src/sessions/cipher.js'
 import { SessionCookieSigner } from '../src/sessions/cookie-signer.js'
 import { GatewaySession, loadSession } from '../src/sessions/gateway-session.js'
+import { sessionCookie } from '../src/sessions/session-cookie.js'
 
 declare module 'fastify' {
-  interface FastifyInstance { sessionStore: SessionStore }
   interface FastifyRequest {
     /** Undefined only after the session store failed during this request. */
     session: GatewaySession
@@ -24,35 +20,18 @@ declare module 'fastify' {
 }
 
 /**
- * Sessions on @fastify/cookie and our SessionStore: one opaque cookie
+ * Sessions on @fastify/cookie and the session store: one opaque cookie
  * (`<id>.<HMAC>`, HttpOnly, SameSite=Lax), the data server-side. A session is
  * written only when a route assigned to it, and the cookie is sent only for a
  * new id (or to re-sign it after a secret rotation): no write, no signature
  * and no cookie on a request that changed nothing.
  */
 export default fp(async (app) => {
+  const store = app.sessionStore
   const settings = app.config.session
-  const store: SessionStore = settings.store === 'redis'
-    ? new RedisSessionStore({
-      url: settings.redisUrl,
-      keyPrefix: settings.redisKeyPrefix,
-      sentinels: settings.redisSentinels,
-      sentinelName: settings.redisSentinelName,
-      sentinelPassword: settings.redisSentinelPassword,
-      clusterNodes: settings.redisClusterNodes,
-      commandTimeoutMs: 1000,
-      cipher: new SessionCipher(settings.secrets),
-      idleTimeoutSeconds: settings.idleTimeoutSeconds,
-      maxAgeSeconds: settings.maxAgeSeconds
-    })
-    : new MemorySessionStore({ maxEntries: settings.maxEntries })
-  app.decorate('sessionStore', store)
-  app.addHook('onClose', async () => store.close())
-
-  const { cookieName, idleTimeoutSeconds, secureCookie } = settings
+  const { idleTimeoutSeconds, secureCookie } = settings
   const signer = new SessionCookieSigner(settings.secrets)
-  // No maxAge: a browser-session cookie; the store enforces idle and absolute lifetimes.
-  const cookieOptions: CookieSerializeOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookie }
+  const { name: cookieName, attributes } = sessionCookie(secureCookie)
 
   await app.register(cookie)
   app.decorateRequest('session', null as unknown as GatewaySession)
@@ -78,11 +57,11 @@ export default fp(async (app) => {
 
   app.addHook('onSend', (request, reply, payload, done) => {
     const session = request.session as GatewaySession | undefined
-    if (session === undefined || session === null || session.destroyed) {
+    if (session === undefined || session === null) {
       done(null, payload)
       return
     }
-    if (!session.modified) {
+    if (session.destroyed || !session.modified) {
       answerCookie(request, reply, session)
       done(null, payload)
       return
@@ -101,14 +80,13 @@ export default fp(async (app) => {
   /** The cookie the browser should hold now: the session's id, or none. */
   function answerCookie (request: FastifyRequest, reply: FastifyReply, session: GatewaySession): void {
     if (request.routeOptions.config.skipSession === true) return
-    const sent = request.cookies[cookieName]
     if (!session.stored) {
-      // An invalid, unknown or emptied session: the browser's cookie is worth nothing.
-      if (sent !== undefined) reply.clearCookie(cookieName, { path: '/' })
+      // Ended, emptied, unknown or invalid: the browser's cookie is worth nothing.
+      if (request.cookies[cookieName] !== undefined) reply.clearCookie(cookieName, attributes)
       return
     }
     if (session.sessionId !== request.sessionCookieId || request.sessionCookieRenew) {
-      reply.setCookie(cookieName, signer.sign(session.sessionId), cookieOptions)
+      reply.setCookie(cookieName, signer.sign(session.sessionId), attributes)
     }
   }
-}, { name: 'session', dependencies: ['config'] })
+}, { name: 'session', dependencies: ['config', 'stores'] })

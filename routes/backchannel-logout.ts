@@ -42,16 +42,16 @@ const backchannelLogout: FastifyPluginAsync = async (app) => {
     if (token === undefined) throw new GatewayError('invalid_request', 'logout_token is required')
     const claims = await app.oidc.verifyLogoutToken(token)
     // A captured logout token replayed later must not end a newer session of the same sid.
-    const ttl = Math.max(60, claims.exp - Math.floor(Date.now() / 1000) + 300)
-    if (!await app.sessionStore.remember(`logout-jti:${claims.jti}`, ttl)) {
+    const jti = `logout-jti:${claims.jti}`
+    if (await app.replayGuard.seen(jti)) {
       throw new GatewayError('logout_token_invalid', 'This logout token was already used', 400)
     }
-    // A token naming only the sid still clears that user's claims directory entry.
-    const sub = claims.sub ?? (claims.sid !== undefined ? await app.sessionStore.subjectOfSid(claims.sid) : undefined)
+    // Ending sessions is idempotent, so the token is recorded only once they are ended:
+    // if the store fails first, the provider's retry (after our 503) still ends them.
     const ended = claims.sid !== undefined
       ? await app.sessionStore.destroyBySid(claims.sid)
       : await app.sessionStore.destroyBySub(claims.sub as string)
-    if (sub !== undefined) await app.claimsDirectory.forget(sub)
+    await app.replayGuard.record(jti, Math.max(60, claims.exp - Math.floor(Date.now() / 1000) + 300))
     request.log.info({ sessionsEnded: ended, by: claims.sid !== undefined ? 'sid' : 'sub' }, 'back-channel logout')
     return reply.code(200).send()
   })

@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync } from 'fastify'
 import { GatewayError } from '../src/errors.js'
 import { toSessionUser, withoutLogin } from '../src/sessions/session-user.js'
 import { LOGIN_TTL_SECONDS } from '../src/sessions/gateway-session.js'
@@ -44,42 +44,25 @@ const callback: FastifyPluginAsync = async (app) => {
     const state = request.query.state
     const logins = request.session.logins
     const transaction = state !== undefined && logins !== undefined && Object.hasOwn(logins, state) ? logins[state] : undefined
+    // A session left with nothing in it is removed on the way out (src/sessions/gateway-session.ts).
     if (state === undefined || transaction === undefined) {
-      await discardIfEmpty(request)
       throw new GatewayError('invalid_state', 'This login is unknown to this browser, already finished, or expired; start again', 400)
     }
     // Single use, whatever happens next: a replay of this URL finds nothing.
     request.session.logins = withoutLogin(logins, state)
     if (transaction.createdAt + LOGIN_TTL_SECONDS * 1000 < Date.now()) {
-      await discardIfEmpty(request)
       throw new GatewayError('invalid_state', 'This login took too long; start again', 400)
     }
 
     const query = request.url.slice(request.url.indexOf('?') + 1)
-    let result
-    try {
-      result = await app.oidc.finishLogin(query, transaction)
-    } catch (error) {
-      await discardIfEmpty(request)
-      throw error
-    }
+    const result = await app.oidc.finishLogin(query, transaction)
     // A fresh id for the signed-in session: an id planted before login is worthless.
     await request.session.regenerate()
     const user = toSessionUser(result.claims, result.tokens, transaction, app.config.session.maxAgeSeconds)
     request.session.user = user
-    await app.claimsDirectory.record(user)
     request.log.info({ eid: transaction.eid }, 'login succeeded')
     return reply.redirect(transaction.returnTo, 302)
   })
-}
-
-/** A session that only held this login has nothing left: drop it rather than keep an empty one. */
-async function discardIfEmpty (request: FastifyRequest): Promise<void> {
-  const session = request.session
-  if (session.user !== undefined || Object.keys(session.logins ?? {}).length > 0) return
-  if (session.isSaved() || request.cookies[request.server.config.session.cookieName] !== undefined) {
-    await session.destroy()
-  }
 }
 
 export default callback

@@ -32,14 +32,13 @@ const logout: FastifyPluginAsync = async (app) => {
     if (request.query.sid !== user.sid) {
       throw new GatewayError('invalid_sid', 'This logout link does not belong to the current session', 400)
     }
-    const endSession = app.oidc.ready ? app.oidc.endSessionUrl(user.tokens.idToken) : undefined
+    const endSession = app.oidc.ready ? app.oidc.endSessionUrl({ idToken: user.tokens.idToken, sid: user.claims.sid }) : undefined
     const refreshToken = user.tokens.refreshToken
     // Not awaited: logout must not wait on the provider; the helper never throws.
     // The logout's own logger: a failure is logged under its request id.
     if (refreshToken !== undefined) void app.oidc.revokeRefreshToken(refreshToken, request.log.child({ module: 'oidc' }))
+    // The session plugin clears the cookie of a destroyed session; the claims directory forgets with it.
     await request.session.destroy()
-    await app.claimsDirectory.forget(user.sub)
-    reply.clearCookie(app.config.session.cookieName, { path: '/', secure: app.config.session.secureCookie, httpOnly: true, sameSite: 'lax' })
     request.log.info('logout')
     return reply.redirect(endSession?.href ?? '/', 302)
   })

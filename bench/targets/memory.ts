@@ -6,7 +6,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import { Redis } from 'ioredis'
+import { keyedHash } from '../../src/security/keyed-hash.js'
 import { SessionCipher } from '../../src/sessions/cipher.js'
+import { connectRedis } from '../../src/sessions/redis-connection.js'
 import { MemorySessionStore } from '../../src/sessions/memory-store.js'
 import { RedisSessionStore } from '../../src/sessions/redis-store.js'
 import type { SessionStore } from '../../src/sessions/store.js'
@@ -82,15 +84,20 @@ async function measure (args: MemoryArgs, collect: () => void): Promise<MemoryRe
 async function weighRedis (args: MemoryArgs, copy: (i: number) => SessionData): Promise<RedisPoint[]> {
   const url = new URL(args.redisUrl)
   const admin = new Redis(args.redisUrl)
-  const store = new RedisSessionStore({
+  const connection = connectRedis({
     url,
     keyPrefix: `bench-memory:${randomBytes(4).toString('hex')}:`,
     sentinels: undefined,
     sentinelName: 'mymaster',
     sentinelPassword: undefined,
     clusterNodes: undefined,
-    commandTimeoutMs: 10_000,
+    commandTimeoutMs: 10_000
+  })
+  const store = new RedisSessionStore({
+    redis: connection,
     cipher: new SessionCipher([TEST_SECRET]),
+    sessionNames: keyedHash([TEST_SECRET], 'session-keys'),
+    indexNames: keyedHash([TEST_SECRET], 'index-names'),
     idleTimeoutSeconds: IDLE_SECONDS,
     maxAgeSeconds: 28_800
   })
@@ -109,7 +116,7 @@ async function weighRedis (args: MemoryArgs, copy: (i: number) => SessionData): 
     // The benchmark's own redis-server: nothing else lives there.
     await admin.flushdb()
     admin.disconnect()
-    await store.close()
+    connection.disconnect()
   }
 }
 
@@ -118,7 +125,7 @@ async function fill (store: SessionStore, copy: (i: number) => SessionData, from
   const worker = async (): Promise<void> => {
     while (next < to) {
       const i = next++
-      await store.set(randomBytes(24).toString('base64url'), copy(i), IDLE_SECONDS).catch((error: Error) => {
+      await store.create(randomBytes(24).toString('base64url'), copy(i), IDLE_SECONDS).catch((error: Error) => {
         throw new Error(`writing session ${i}: ${error.message} (${String((error.cause as Error | undefined)?.message)})`)
       })
     }

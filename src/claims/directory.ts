@@ -1,18 +1,21 @@
 import type { SessionStore } from '../sessions/store.js'
-import type { SessionUser } from '../sessions/types.js'
 import { toProfile, type Profile, type ProfileOptions } from './profile.js'
 
 export interface ClaimsDirectoryOptions {
-  readonly store: SessionStore
-  /** Off when the service API is: then nothing is kept. */
+  readonly sessions: SessionStore
+  /** Off when the service API is: then nothing is answered. */
   readonly enabled: boolean
+  /** How long after a login its claims may be handed to services (CLAIMS_TTL). */
   readonly ttlSeconds: number
   readonly profile: Omit<ProfileOptions, 'eid'>
 }
 
 /**
- * The signed-in users' profiles by `sub`, for the service API: written at
- * each login, read by lookups, forgotten when the user signs out.
+ * The signed-in users' profiles by `sub`, for the service API. It keeps
+ * nothing of its own: it reads the person's live sessions (without sliding
+ * their idle timers), so claims end with the last session that backs them,
+ * whether it ended by logout, back-channel logout, idle timeout or its
+ * absolute lifetime, and one session ending leaves another's claims.
  */
 export class ClaimsDirectory {
   readonly #options: ClaimsDirectoryOptions
@@ -21,19 +24,12 @@ export class ClaimsDirectory {
     this.#options = options
   }
 
-  async record (user: SessionUser): Promise<void> {
-    if (!this.#options.enabled) return
-    const profile = toProfile(user.claims, { ...this.#options.profile, eid: user.eid })
-    // Never past the session's own end.
-    const ttl = Math.min(this.#options.ttlSeconds, Math.max(1, Math.ceil((user.expiresAt - Date.now()) / 1000)))
-    await this.#options.store.setClaims(user.sub, profile, ttl)
-  }
-
-  async find (sub: string): Promise<Profile | undefined> {
-    return this.#options.enabled ? await this.#options.store.getClaims(sub) : undefined
-  }
-
-  async forget (sub: string): Promise<void> {
-    if (this.#options.enabled) await this.#options.store.deleteClaims(sub)
+  /** The profile of the person's latest login still within CLAIMS_TTL, while a session of theirs lives. */
+  async find (sub: string, now = Date.now()): Promise<Profile | undefined> {
+    if (!this.#options.enabled) return undefined
+    const users = await this.#options.sessions.usersOfSub(sub)
+    const latest = users.reduce<typeof users[number] | undefined>((newest, user) => newest === undefined || user.signedInAt > newest.signedInAt ? user : newest, undefined)
+    if (latest === undefined || latest.signedInAt + this.#options.ttlSeconds * 1000 <= now) return undefined
+    return toProfile(latest.claims, this.#options.profile)
   }
 }

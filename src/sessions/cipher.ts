@@ -4,14 +4,14 @@ const KEY_ID_BYTES = 4
 const IV_BYTES = 12
 const TAG_BYTES = 16
 
-interface SessionKey { readonly id: Buffer, readonly key: Buffer, readonly indexKey: Buffer }
+interface SessionKey { readonly id: Buffer, readonly key: Buffer }
 
 /**
  * Authenticated encryption (AES-256-GCM) of session data at rest, with keys
  * derived from SESSION_SECRET. The first secret encrypts; every secret in the
  * list still decrypts, so a secret can be rotated without ending sessions.
- * The session id is bound in as associated data: a blob copied to another key
- * does not decrypt.
+ * The entry's name is bound in as associated data (`context`): a blob copied
+ * under another name does not decrypt.
  */
 export class SessionCipher {
   readonly #keys: readonly SessionKey[]
@@ -22,22 +22,21 @@ export class SessionCipher {
       const key = Buffer.from(hkdfSync('sha256', secret, 'eid-bff-gateway', 'session-encryption', 32))
       return {
         key,
-        id: createHmac('sha256', key).update('key-id').digest().subarray(0, KEY_ID_BYTES),
-        indexKey: Buffer.from(hkdfSync('sha256', secret, 'eid-bff-gateway', 'index-names', 32))
+        id: createHmac('sha256', key).update('key-id').digest().subarray(0, KEY_ID_BYTES)
       }
     })
   }
 
-  encrypt (sessionId: string, value: unknown): string {
+  encrypt (context: string, value: unknown): string {
     const { id, key } = this.#keys[0] as SessionKey
     const iv = randomBytes(IV_BYTES)
-    const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(sessionId))
+    const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(context))
     const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()])
     return Buffer.concat([id, iv, body, cipher.getAuthTag()]).toString('base64url')
   }
 
   /** The value, or undefined when no key of ours made this blob or it was altered. */
-  decrypt (sessionId: string, blob: string): unknown {
+  decrypt (context: string, blob: string): unknown {
     const raw = Buffer.from(blob, 'base64url')
     if (raw.length < KEY_ID_BYTES + IV_BYTES + TAG_BYTES) return undefined
     const keyId = raw.subarray(0, KEY_ID_BYTES)
@@ -45,7 +44,7 @@ export class SessionCipher {
     if (entry === undefined) return undefined
     try {
       const decipher = createDecipheriv('aes-256-gcm', entry.key, raw.subarray(KEY_ID_BYTES, KEY_ID_BYTES + IV_BYTES))
-        .setAAD(Buffer.from(sessionId))
+        .setAAD(Buffer.from(context))
         .setAuthTag(raw.subarray(raw.length - TAG_BYTES))
       const text = Buffer.concat([decipher.update(raw.subarray(KEY_ID_BYTES + IV_BYTES, raw.length - TAG_BYTES)), decipher.final()])
       return JSON.parse(text.toString('utf8'))
@@ -53,18 +52,4 @@ export class SessionCipher {
       return undefined
     }
   }
-
-  /** A keyed hash for index key names, so a dump of the store shows no subject or sid. */
-  indexName (value: string): string {
-    return indexName((this.#keys[0] as SessionKey).indexKey, value)
-  }
-
-  /** The names under every secret: indexes written before a rotation are still found. */
-  allIndexNames (value: string): string[] {
-    return this.#keys.map((entry) => indexName(entry.indexKey, value))
-  }
-}
-
-function indexName (key: Buffer, value: string): string {
-  return createHmac('sha256', key).update(value).digest('base64url').slice(0, 32)
 }

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
-import { GatewayError } from '../errors.js'
-import { sessionTtlSeconds, type SessionStore } from './store.js'
+import { storeCall } from './store-errors.js'
+import { isLive, sessionTtlSeconds, type SessionStore } from './store.js'
 import type { LoginTransaction, SessionData, SessionUser } from './types.js'
 
 /** How long an unfinished login may take before its state is forgotten. */
 export const LOGIN_TTL_SECONDS = 600
 
-/** 24 random bytes: the id in the cookie, and the store key. */
+/** 24 random bytes: the id in the cookie. */
 function newSessionId (): string {
   return randomBytes(24).toString('base64url')
 }
@@ -25,7 +25,7 @@ export class GatewaySession {
   #modified = false
   #saved = false
   #destroyed = false
-  /** Whether the store held this id when the request came in. */
+  /** Whether the store holds this id: it was loaded, or this request wrote it. */
   #stored: boolean
 
   constructor (store: SessionStore, id?: string, data: SessionData = {}) {
@@ -56,12 +56,21 @@ export class GatewaySession {
 
   get modified (): boolean { return this.#modified }
   get destroyed (): boolean { return this.#destroyed }
-  /** Whether the store held it when the request came in. */
+  /** Whether the store holds it: it was loaded, or this request has written it. */
   get stored (): boolean { return this.#stored }
 
   /** Whether this request has written it to the store. */
   isSaved (): boolean {
     return this.#saved
+  }
+
+  /**
+   * Takes the user another writer has already stored (the token refresher):
+   * this request's copy follows, without writing it again over what the store
+   * may hold by the time this request ends.
+   */
+  adopt (user: SessionUser): void {
+    this.#user = user
   }
 
   /** The typed keys that are set: what the store keeps. */
@@ -77,7 +86,7 @@ export class GatewaySession {
    * a login, an id an attacker planted or observed before is worth nothing.
    */
   async regenerate (): Promise<void> {
-    if (this.#id !== undefined) await guard(this.#store.destroy(this.#id))
+    if (this.#id !== undefined) await storeCall(() => this.#store.destroy(this.#id as string))
     this.#id = newSessionId()
     this.#stored = false
     this.#user = undefined
@@ -86,21 +95,31 @@ export class GatewaySession {
   }
 
   async destroy (): Promise<void> {
-    if (this.#id !== undefined) await guard(this.#store.destroy(this.#id))
+    if (this.#id !== undefined) await storeCall(() => this.#store.destroy(this.#id as string))
+    this.#stored = false
     this.#destroyed = true
   }
 
-  /** Writes it back with its remaining lifetime; an emptied session is removed instead. */
+  /**
+   * Writes it back with its remaining lifetime; an emptied session is removed
+   * instead. A session the store no longer holds (ended by a logout while this
+   * request ran) stays ended: nothing is written, and `stored` turns false.
+   */
   async save (idleTimeoutSeconds: number): Promise<void> {
     const data = this.data()
     if (data.user === undefined && data.logins === undefined) {
-      if (this.#stored) await guard(this.#store.destroy(this.sessionId))
+      if (this.#stored) await storeCall(() => this.#store.destroy(this.sessionId))
       this.#stored = false
       return
     }
-    await guard(this.#store.set(this.sessionId, data, sessionTtlSeconds(data, idleTimeoutSeconds, LOGIN_TTL_SECONDS)))
-    this.#stored = true
-    this.#saved = true
+    const ttl = sessionTtlSeconds(data, idleTimeoutSeconds, LOGIN_TTL_SECONDS)
+    if (this.#stored) {
+      this.#stored = await storeCall(() => this.#store.update(this.sessionId, data, ttl))
+    } else {
+      await storeCall(() => this.#store.create(this.sessionId, data, ttl))
+      this.#stored = true
+    }
+    this.#saved = this.#stored
   }
 }
 
@@ -109,21 +128,11 @@ export class GatewaySession {
  * a fresh one when it holds nothing or only a session past its absolute end.
  */
 export async function loadSession (store: SessionStore, id: string): Promise<GatewaySession> {
-  const data = await guard(store.get(id))
+  const data = await storeCall(() => store.get(id))
   if (data === undefined) return new GatewaySession(store)
-  if (data.user !== undefined && data.user.expiresAt <= Date.now()) {
-    await guard(store.destroy(id))
+  if (data.user !== undefined && !isLive(data.user)) {
+    await storeCall(() => store.destroy(id))
     return new GatewaySession(store)
   }
   return new GatewaySession(store, id, data)
-}
-
-/** A failing store is a 503 to retry, never a 500 or a silent logout. */
-async function guard<T> (operation: Promise<T>): Promise<T> {
-  try {
-    return await operation
-  } catch (error) {
-    if (error instanceof GatewayError) throw error
-    throw new GatewayError('session_store_unavailable', 'The session store is unavailable; try again shortly', 503, { cause: error })
-  }
 }

@@ -1,7 +1,6 @@
 import { LRUCache } from 'lru-cache'
-import type { Profile } from '../claims/profile.js'
-import { keepNewerTokens, type SessionStore } from './store.js'
-import type { SessionData } from './types.js'
+import { isLive, keepNewerTokens, type SessionStore } from './store.js'
+import type { SessionData, SessionUser } from './types.js'
 
 export interface MemoryStoreOptions {
   /**
@@ -18,9 +17,6 @@ export class MemorySessionStore implements SessionStore {
   readonly #pendingLogins: LRUCache<string, SessionData>
   readonly #bySid = new Map<string, Set<string>>()
   readonly #bySub = new Map<string, Set<string>>()
-  readonly #seen: LRUCache<string, true>
-  readonly #claims: LRUCache<string, Profile>
-  readonly #locks = new Map<string, number>()
 
   constructor (options: MemoryStoreOptions) {
     this.#sessions = new LRUCache<string, SessionData>({
@@ -32,30 +28,24 @@ export class MemorySessionStore implements SessionStore {
       dispose: (data, id) => this.#unindex(id, data)
     })
     this.#pendingLogins = new LRUCache<string, SessionData>({ max: options.maxEntries, ttlAutopurge: false, allowStale: false })
-    this.#seen = new LRUCache<string, true>({ max: 10_000, ttlAutopurge: false })
-    this.#claims = new LRUCache<string, Profile>({ max: options.maxEntries, ttlAutopurge: false, allowStale: false })
   }
 
   async get (id: string): Promise<SessionData | undefined> {
     return this.#sessions.get(id) ?? this.#pendingLogins.get(id)
   }
 
-  async set (id: string, data: SessionData, ttlSeconds: number): Promise<void> {
-    if (ttlSeconds <= 0) {
+  async create (id: string, data: SessionData, ttlSeconds: number): Promise<void> {
+    this.#write(id, data, ttlSeconds)
+  }
+
+  async update (id: string, data: SessionData, ttlSeconds: number): Promise<boolean> {
+    // `has` leaves the idle timer alone and answers false for an expired entry.
+    if (ttlSeconds <= 0 || (!this.#sessions.has(id) && !this.#pendingLogins.has(id))) {
       await this.destroy(id)
-      return
+      return false
     }
-    if (data.user === undefined) {
-      this.#sessions.delete(id)
-      this.#pendingLogins.set(id, data, { ttl: ttlSeconds * 1000 })
-      return
-    }
-    this.#pendingLogins.delete(id)
-    this.#sessions.set(id, keepNewerTokens(data, this.#sessions.get(id, { updateAgeOnGet: false })), { ttl: ttlSeconds * 1000 })
-    if (data.user !== undefined) {
-      addTo(this.#bySid, data.user.sid, id)
-      addTo(this.#bySub, data.user.sub, id)
-    }
+    this.#write(id, data, ttlSeconds)
+    return true
   }
 
   async destroy (id: string): Promise<void> {
@@ -71,42 +61,8 @@ export class MemorySessionStore implements SessionStore {
     return this.#destroyAll(this.#bySub.get(sub))
   }
 
-  async setClaims (sub: string, profile: Profile, ttlSeconds: number): Promise<void> {
-    this.#claims.set(sub, profile, { ttl: ttlSeconds * 1000 })
-  }
-
-  async getClaims (sub: string): Promise<Profile | undefined> {
-    return this.#claims.get(sub)
-  }
-
-  async deleteClaims (sub: string): Promise<void> {
-    this.#claims.delete(sub)
-  }
-
-  async subjectOfSid (sid: string): Promise<string | undefined> {
-    for (const id of this.#bySid.get(sid) ?? []) {
-      const sub = this.#sessions.get(id, { updateAgeOnGet: false })?.user?.sub
-      if (sub !== undefined) return sub
-    }
-    return undefined
-  }
-
-  async remember (key: string, ttlSeconds: number): Promise<boolean> {
-    if (this.#seen.has(key)) return false
-    this.#seen.set(key, true, { ttl: ttlSeconds * 1000 })
-    return true
-  }
-
-  async lock (name: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
-    const now = Date.now()
-    const heldUntil = this.#locks.get(name)
-    if (heldUntil !== undefined && heldUntil > now) return undefined
-    const until = now + ttlMs
-    this.#locks.set(name, until)
-    return async () => {
-      // Only our own hold is released, not a later one taken after ours expired.
-      if (this.#locks.get(name) === until) this.#locks.delete(name)
-    }
+  async usersOfSub (sub: string): Promise<SessionUser[]> {
+    return this.#liveUsers(this.#bySub.get(sub))
   }
 
   async ping (): Promise<void> {}
@@ -114,9 +70,6 @@ export class MemorySessionStore implements SessionStore {
   async close (): Promise<void> {
     this.#sessions.clear()
     this.#pendingLogins.clear()
-    this.#seen.clear()
-    this.#claims.clear()
-    this.#locks.clear()
   }
 
   /** Signed-in sessions held now, expired ones included until they are touched. */
@@ -127,6 +80,29 @@ export class MemorySessionStore implements SessionStore {
   /** Sessions that only hold a login in progress. */
   get pendingLoginCount (): number {
     return this.#pendingLogins.size
+  }
+
+  #write (id: string, data: SessionData, ttlSeconds: number): void {
+    if (ttlSeconds <= 0) return
+    if (data.user === undefined) {
+      this.#sessions.delete(id)
+      this.#pendingLogins.set(id, data, { ttl: ttlSeconds * 1000 })
+      return
+    }
+    this.#pendingLogins.delete(id)
+    this.#sessions.set(id, keepNewerTokens(data, this.#sessions.get(id, { updateAgeOnGet: false })), { ttl: ttlSeconds * 1000 })
+    addTo(this.#bySid, data.user.sid, id)
+    addTo(this.#bySub, data.user.sub, id)
+  }
+
+  /** Without sliding idle timers; a copy of the ids, since reading an expired entry unindexes it. */
+  #liveUsers (ids: Set<string> | undefined): SessionUser[] {
+    const users: SessionUser[] = []
+    for (const id of [...ids ?? []]) {
+      const user = this.#sessions.get(id, { updateAgeOnGet: false })?.user
+      if (isLive(user)) users.push(user)
+    }
+    return users
   }
 
   #destroyAll (ids: Set<string> | undefined): number {

@@ -1,13 +1,19 @@
-import { randomBytes } from 'node:crypto'
-import type { Profile } from '../claims/profile.js'
 import { GatewayError } from '../errors.js'
+import type { KeyedHash } from '../security/keyed-hash.js'
 import type { SessionCipher } from './cipher.js'
-import { connectRedis, type RedisClient, type RedisConnectionSettings } from './redis-connection.js'
-import { keepNewerTokens, tokenGeneration, type SessionStore } from './store.js'
-import type { SessionData } from './types.js'
+import type { RedisClient } from './redis-connection.js'
+import { storeCall } from './store-errors.js'
+import { isLive, keepNewerTokens, tokenGeneration, type SessionStore } from './store.js'
+import type { SessionData, SessionUser } from './types.js'
 
-export interface RedisStoreOptions extends RedisConnectionSettings {
+export interface RedisStoreOptions {
+  /** The shared connection; its owner closes it. */
+  readonly redis: RedisClient
   readonly cipher: SessionCipher
+  /** Key names for session ids. */
+  readonly sessionNames: KeyedHash
+  /** Key names for sids and subjects. */
+  readonly indexNames: KeyedHash
   /** Reads slide a session's expiry to this many seconds (the idle timeout). */
   readonly idleTimeoutSeconds: number
   /** How long the sid and sub indexes live: the absolute session lifetime. */
@@ -15,39 +21,33 @@ export interface RedisStoreOptions extends RedisConnectionSettings {
 }
 
 interface ScriptedRedis {
-  /** SET unless the stored value's token generation is newer; 1 when written. */
-  setUnlessNewer (key: string, generation: number, value: string, ttlSeconds: number): Promise<number>
-  /** DEL only when the key still holds this holder's token. */
-  releaseLock (key: string, token: string): Promise<number>
+  /** SET XX unless the stored value's token generation is newer: 1 written, 0 newer stored, -1 no such session. */
+  updateUnlessNewer (key: string, generation: number, value: string, ttlSeconds: number): Promise<number>
 }
 
 /*
  * Values are `<token generation>.<encrypted session>`: the generation stays
- * readable so the write can be compared inside Redis, atomically.
+ * readable so the write can be compared inside Redis, atomically, and only a
+ * session that still exists is rewritten (a logout in between wins).
  */
-const SET_UNLESS_NEWER = `
+const UPDATE_UNLESS_NEWER = `
 local current = redis.call('GET', KEYS[1])
-if current then
-  local stored = tonumber(string.match(current, '^(%d+)%.'))
-  if stored and stored > tonumber(ARGV[1]) then return 0 end
-end
+if not current then return -1 end
+local stored = tonumber(string.match(current, '^(%d+)%.'))
+if stored and stored > tonumber(ARGV[1]) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1] .. '.' .. ARGV[2], 'EX', ARGV[3])
 return 1`
-
-const RELEASE_LOCK = `
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`
 
 /** Attempts at a write that keeps newer tokens; each lost race means a refresh just landed. */
 const WRITE_ATTEMPTS = 3
 
 /**
  * Sessions shared by every gateway instance, encrypted at rest. Keys:
- * `s:<id>` (the encrypted session, with its TTL), `sid:<hash>` and
- * `sub:<hash>` (sorted sets of session ids, scored by the session's absolute end),
- * `c:<hash>` (the claims directory: a user's encrypted profile), `once:<hash>` (one-time values),
- * `lock:<hash>` (locks). Every command touches one key, so the same code runs
- * on a Redis Cluster, where keys live in different slots.
+ * `s:<name>` (the encrypted session, with its TTL), `sid:<name>` and
+ * `sub:<name>` (sorted sets of session key names, scored by the session's
+ * absolute end). Every name is a keyed hash (src/security/keyed-hash.ts), so
+ * a dump shows no session id, subject or sid. Every command touches one key,
+ * so the same code runs on a Redis Cluster, where keys live in different slots.
  */
 export class RedisSessionStore implements SessionStore {
   readonly #redis: RedisClient & ScriptedRedis
@@ -55,151 +55,132 @@ export class RedisSessionStore implements SessionStore {
 
   constructor (options: RedisStoreOptions) {
     this.#options = options
-    const redis = connectRedis(options)
-    redis.defineCommand('setUnlessNewer', { numberOfKeys: 1, lua: SET_UNLESS_NEWER })
-    redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK })
-    this.#redis = redis as RedisClient & ScriptedRedis
-  }
-
-  /** The connection, for other state the instances share (rate-limit counters). */
-  get client (): RedisClient {
-    return this.#redis
+    options.redis.defineCommand('updateUnlessNewer', { numberOfKeys: 1, lua: UPDATE_UNLESS_NEWER })
+    this.#redis = options.redis as RedisClient & ScriptedRedis
   }
 
   async get (id: string): Promise<SessionData | undefined> {
-    const value = await this.#run(() => this.#redis.getex(`s:${id}`, 'EX', this.#options.idleTimeoutSeconds))
-    return value === null ? undefined : this.#decode(id, value)
+    // Named under the current secret; before a rotation, under an older one.
+    for (const name of this.#options.sessionNames.all(id)) {
+      const value = await storeCall(() => this.#redis.getex(`s:${name}`, 'EX', this.#options.idleTimeoutSeconds))
+      if (value !== null) return this.#decode(name, value)
+    }
+    return undefined
   }
 
-  async set (id: string, data: SessionData, ttlSeconds: number): Promise<void> {
-    if (ttlSeconds <= 0) return await this.destroy(id)
+  async create (id: string, data: SessionData, ttlSeconds: number): Promise<void> {
+    if (ttlSeconds <= 0) return
+    const name = this.#options.sessionNames.current(id)
     // Indexes first: a session that exists is always findable by back-channel logout.
-    const user = data.user
-    if (user !== undefined) {
-      const { maxAgeSeconds } = this.#options
-      // Scored by the session's absolute end: members past it are pruned on
-      // every write, so a user who signs in daily does not grow the index forever.
-      await this.#run(() => Promise.all(this.#indexKeys(user.sid, user.sub).flatMap((index) => [
-        this.#redis.zadd(index, user.expiresAt, id),
-        this.#redis.zremrangebyscore(index, '-inf', Date.now()),
-        this.#redis.expire(index, maxAgeSeconds)
-      ])))
+    if (data.user !== undefined) await this.#index(name, data.user)
+    await storeCall(() => this.#redis.set(`s:${name}`, this.#encode(name, data), 'EX', ttlSeconds))
+  }
+
+  async update (id: string, data: SessionData, ttlSeconds: number): Promise<boolean> {
+    if (ttlSeconds <= 0) {
+      await this.destroy(id)
+      return false
     }
-    let next = data
-    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
-      const written = await this.#run(() => this.#redis.setUnlessNewer(`s:${id}`, tokenGeneration(next), this.#options.cipher.encrypt(id, next), ttlSeconds))
-      if (written === 1) return
-      next = keepNewerTokens(next, await this.#peek(id))
+    for (const name of this.#options.sessionNames.all(id)) {
+      if (await this.#rewrite(name, data, ttlSeconds)) return true
     }
-    throw new GatewayError('session_store_unavailable', 'The session changed too often to be saved; try again', 503)
+    return false
   }
 
   async destroy (id: string): Promise<void> {
-    const data = await this.#peek(id)
-    await this.#run(() => this.#redis.del(`s:${id}`))
-    if (data?.user !== undefined) {
-      const indexes = this.#indexKeys(data.user.sid, data.user.sub)
-      await this.#run(() => Promise.all(indexes.map((index) => this.#redis.zrem(index, id))))
+    for (const name of this.#options.sessionNames.all(id)) {
+      const user = (await this.#peek(name))?.user
+      await storeCall(() => this.#redis.del(`s:${name}`))
+      if (user !== undefined) {
+        await storeCall(() => Promise.all(this.#indexKeys(user).map((index) => this.#redis.zrem(index, name))))
+      }
     }
   }
 
   async destroyBySid (sid: string): Promise<number> {
-    return await this.#destroyIndexes(this.#options.cipher.allIndexNames(sid).map((name) => `sid:${name}`))
+    return await this.#destroyIndexes(this.#options.indexNames.all(sid).map((name) => `sid:${name}`))
   }
 
   async destroyBySub (sub: string): Promise<number> {
-    return await this.#destroyIndexes(this.#options.cipher.allIndexNames(sub).map((name) => `sub:${name}`))
+    return await this.#destroyIndexes(this.#options.indexNames.all(sub).map((name) => `sub:${name}`))
   }
 
-  async subjectOfSid (sid: string): Promise<string | undefined> {
-    for (const name of this.#options.cipher.allIndexNames(sid)) {
-      const ids = await this.#run(() => this.#redis.zrangebyscore(`sid:${name}`, Date.now(), '+inf'))
-      for (const id of ids) {
-        const sub = (await this.#peek(id))?.user?.sub
-        if (sub !== undefined) return sub
-      }
-    }
-    return undefined
-  }
-
-  async setClaims (sub: string, profile: Profile, ttlSeconds: number): Promise<void> {
-    const { cipher } = this.#options
-    await this.#run(() => this.#redis.set(`c:${cipher.indexName(sub)}`, cipher.encrypt(claimsContext(sub), profile), 'EX', ttlSeconds))
-  }
-
-  async getClaims (sub: string): Promise<Profile | undefined> {
-    const { cipher } = this.#options
-    // Written under the newest secret; before a rotation, under an older one.
-    for (const name of cipher.allIndexNames(sub)) {
-      const value = await this.#run(() => this.#redis.get(`c:${name}`))
-      const profile = value === null ? undefined : cipher.decrypt(claimsContext(sub), value)
-      if (typeof profile === 'object' && profile !== null) return profile as Profile
-    }
-    return undefined
-  }
-
-  async deleteClaims (sub: string): Promise<void> {
-    const names = this.#options.cipher.allIndexNames(sub)
-    await this.#run(() => Promise.all(names.map((name) => this.#redis.del(`c:${name}`))))
-  }
-
-  async remember (key: string, ttlSeconds: number): Promise<boolean> {
-    const result = await this.#run(() => this.#redis.set(`once:${this.#options.cipher.indexName(key)}`, '1', 'EX', ttlSeconds, 'NX'))
-    return result === 'OK'
-  }
-
-  async lock (name: string, ttlMs: number): Promise<(() => Promise<void>) | undefined> {
-    const key = `lock:${this.#options.cipher.indexName(name)}`
-    const token = randomBytes(16).toString('base64url')
-    const taken = await this.#run(() => this.#redis.set(key, token, 'PX', ttlMs, 'NX'))
-    if (taken !== 'OK') return undefined
-    return async () => { await this.#run(() => this.#redis.releaseLock(key, token)) }
+  async usersOfSub (sub: string): Promise<SessionUser[]> {
+    return await this.#liveUsers(this.#options.indexNames.all(sub).map((name) => `sub:${name}`))
   }
 
   async ping (): Promise<void> {
-    await this.#run(() => this.#redis.ping())
+    await storeCall(() => this.#redis.ping())
   }
 
-  async close (): Promise<void> {
-    this.#redis.disconnect()
-  }
+  async close (): Promise<void> {}
 
   /** Reads without sliding the idle timer. */
-  async #peek (id: string): Promise<SessionData | undefined> {
-    const value = await this.#run(() => this.#redis.get(`s:${id}`))
-    return value === null ? undefined : this.#decode(id, value)
+  async #peek (name: string): Promise<SessionData | undefined> {
+    const value = await storeCall(() => this.#redis.get(`s:${name}`))
+    return value === null ? undefined : this.#decode(name, value)
   }
 
-  #decode (id: string, value: string): SessionData | undefined {
-    const data = this.#options.cipher.decrypt(id, value.slice(value.indexOf('.') + 1))
+  #encode (name: string, data: SessionData): string {
+    return `${tokenGeneration(data)}.${this.#encrypt(name, data)}`
+  }
+
+  #encrypt (name: string, data: SessionData): string {
+    return this.#options.cipher.encrypt(name, data)
+  }
+
+  #decode (name: string, value: string): SessionData | undefined {
+    const data = this.#options.cipher.decrypt(name, value.slice(value.indexOf('.') + 1))
     return typeof data === 'object' && data !== null ? data as SessionData : undefined
   }
 
-  #indexKeys (sid: string, sub: string): string[] {
-    const { cipher } = this.#options
-    return [`sid:${cipher.indexName(sid)}`, `sub:${cipher.indexName(sub)}`]
+  #indexKeys (user: SessionUser): string[] {
+    const { indexNames } = this.#options
+    return [`sid:${indexNames.current(user.sid)}`, `sub:${indexNames.current(user.sub)}`]
+  }
+
+  /** Rewrites `s:<name>` if it exists (true), keeping newer tokens; false when there is no such session. */
+  async #rewrite (name: string, data: SessionData, ttlSeconds: number): Promise<boolean> {
+    let next = data
+    for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+      const written = await storeCall(() => this.#redis.updateUnlessNewer(`s:${name}`, tokenGeneration(next), this.#encrypt(name, next), ttlSeconds))
+      if (written !== 0) return written === 1
+      next = keepNewerTokens(next, await this.#peek(name))
+    }
+    throw new GatewayError('session_store_unavailable', 'The session changed too often to be saved; try again', 503)
+  }
+
+  async #index (name: string, user: SessionUser): Promise<void> {
+    const { maxAgeSeconds } = this.#options
+    // Scored by the session's absolute end: members past it are pruned on
+    // every write, so a user who signs in daily does not grow the index forever.
+    await storeCall(() => Promise.all(this.#indexKeys(user).flatMap((index) => [
+      this.#redis.zadd(index, user.expiresAt, name),
+      this.#redis.zremrangebyscore(index, '-inf', Date.now()),
+      this.#redis.expire(index, maxAgeSeconds)
+    ])))
+  }
+
+  async #members (indexes: string[]): Promise<string[]> {
+    const members = await storeCall(() => Promise.all(indexes.map((index) => this.#redis.zrangebyscore(index, Date.now(), '+inf'))))
+    return [...new Set(members.flat())]
+  }
+
+  async #liveUsers (indexes: string[]): Promise<SessionUser[]> {
+    const users: SessionUser[] = []
+    for (const name of await this.#members(indexes)) {
+      const user = (await this.#peek(name))?.user
+      if (isLive(user)) users.push(user)
+    }
+    return users
   }
 
   async #destroyIndexes (indexes: string[]): Promise<number> {
-    const members = await this.#run(() => Promise.all(indexes.map((index) => this.#redis.zrangebyscore(index, Date.now(), '+inf'))))
-    const ids = [...new Set(members.flat())]
-    const deleted = await this.#run(() => Promise.all([
-      ...ids.map((id) => this.#redis.del(`s:${id}`)),
+    const names = await this.#members(indexes)
+    const deleted = await storeCall(() => Promise.all([
+      ...names.map((name) => this.#redis.del(`s:${name}`)),
       ...indexes.map((index) => this.#redis.del(index))
     ]))
-    return deleted.slice(0, ids.length).reduce((sum, count) => sum + count, 0)
+    return deleted.slice(0, names.length).reduce((sum, count) => sum + count, 0)
   }
-
-  async #run<T> (command: () => Promise<T>): Promise<T> {
-    try {
-      return await command()
-    } catch (error) {
-      throw new GatewayError('session_store_unavailable', 'The session store is unavailable; try again shortly', 503, { cause: error })
-    }
-  }
-}
-
-/** Bound into the encryption: a claims blob never decrypts as a session, or as another user's claims. */
-function claimsContext (sub: string): string {
-  return `claims:${sub}`
 }

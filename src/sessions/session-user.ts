@@ -16,9 +16,9 @@ export function toSessionUser (claims: IdTokenClaims, tokens: TokenSet, transact
     // The provider's sid lets a back-channel logout find this session; without
     // one, a random id still binds /logout to this session.
     sid: typeof claims.sid === 'string' ? claims.sid : randomUUID(),
-    eid: transaction.eid,
     claims: kept,
     tokens,
+    signedInAt: now,
     expiresAt: now + maxAgeSeconds * 1000
   }
 }

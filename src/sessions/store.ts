@@ -1,41 +1,47 @@
-import type { Profile } from '../claims/profile.js'
-import type { SessionData } from './types.js'
+import type { SessionData, SessionUser } from './types.js'
 
 /**
- * The seam between sessions and where they live. Implementations keep each
- * entry no longer than `ttlSeconds` and index it by the user's `sub` and `sid`
- * so a back-channel logout can end them together.
+ * Where browser sessions live. Implementations keep each entry no longer than
+ * `ttlSeconds` and index it by the user's `sub` and `sid`, so a back-channel
+ * logout can end them together.
  */
 export interface SessionStore {
+  /** The session, sliding its idle timer. */
   get (id: string): Promise<SessionData | undefined>
+  /** Writes a session under a new id (a login begun, or finished). */
+  create (id: string, data: SessionData, ttlSeconds: number): Promise<void>
   /**
-   * Writes a session. When the stored one holds tokens of a newer generation
-   * (refreshed meanwhile, perhaps on another instance), those tokens are kept.
+   * Rewrites a session that still exists, keeping the stored tokens when they
+   * are of a newer generation (refreshed meanwhile, perhaps on another
+   * instance). False, and nothing written, when the session has ended
+   * meanwhile: a request that raced a logout never brings it back.
    */
-  set (id: string, data: SessionData, ttlSeconds: number): Promise<void>
+  update (id: string, data: SessionData, ttlSeconds: number): Promise<boolean>
   destroy (id: string): Promise<void>
   destroyBySid (sid: string): Promise<number>
   destroyBySub (sub: string): Promise<number>
-  /** The user of a live session with this provider `sid`, if any: a logout token may name only the sid. */
-  subjectOfSid (sid: string): Promise<string | undefined>
-  /**
-   * The claims directory behind the service API: the mapped profile of the
-   * latest login per `sub`, kept `ttlSeconds`, encrypted at rest like sessions.
-   */
-  setClaims (sub: string, profile: Profile, ttlSeconds: number): Promise<void>
-  getClaims (sub: string): Promise<Profile | undefined>
-  deleteClaims (sub: string): Promise<void>
-  /** Remembers a one-time value (a logout token's jti); false when it was already seen. */
-  remember (key: string, ttlSeconds: number): Promise<boolean>
-  /**
-   * Takes a lock shared by every instance using this store, held at most
-   * `ttlMs`. Resolves to its release function, or undefined when another
-   * holder has it.
-   */
-  lock (name: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>
+  /** The users of this subject's live sessions, without sliding their idle timers. */
+  usersOfSub (sub: string): Promise<SessionUser[]>
   /** Resolves when the store answers; used by /readyz. */
   ping (): Promise<void>
   close (): Promise<void>
+}
+
+/** One-time values (a logout token's `jti`) that every instance must refuse a second time. */
+export interface ReplayGuard {
+  /** Whether `key` was recorded and has not expired. */
+  seen (key: string): Promise<boolean>
+  /** Records `key` for `ttlSeconds`; recording it again is harmless. */
+  record (key: string, ttlSeconds: number): Promise<void>
+}
+
+/** Locks shared by every instance, such as one token refresh per session. */
+export interface Locks {
+  /**
+   * Takes the lock `name`, held at most `ttlMs`. Resolves to its release
+   * function, or undefined when another holder has it.
+   */
+  acquire (name: string, ttlMs: number): Promise<(() => Promise<void>) | undefined>
 }
 
 /** Seconds a session may still live: the idle timeout, capped by its absolute end. */
@@ -60,4 +66,9 @@ export function keepNewerTokens (incoming: SessionData, stored: SessionData | un
   if (user === undefined || storedUser === undefined || storedUser.sid !== user.sid) return incoming
   if (storedUser.tokens.generation <= user.tokens.generation) return incoming
   return { ...incoming, user: { ...user, tokens: storedUser.tokens } }
+}
+
+/** Whether a session's user is still within its absolute lifetime. */
+export function isLive (user: SessionUser | undefined, now = Date.now()): user is SessionUser {
+  return user !== undefined && user.expiresAt > now
 }

@@ -1,11 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { GatewayError } from '../errors.js'
 import { LOGIN_TTL_SECONDS } from './gateway-session.js'
-import { sessionTtlSeconds, type SessionStore } from './store.js'
+import { sessionTtlSeconds, type Locks, type SessionStore } from './store.js'
 import type { SessionUser, TokenSet } from './types.js'
 
 export interface TokenRefresherOptions {
   readonly store: SessionStore
+  readonly locks: Locks
   /** The refresh-token grant; throws a 401 GatewayError when the provider refuses it. */
   readonly refresh: (tokens: TokenSet, sub: string) => Promise<TokenSet>
   /** An access token this close to expiry is refreshed. */
@@ -21,7 +22,7 @@ const POLL_INTERVAL_MS = 50
 /**
  * Keeps a session's access token fresh with exactly one refresh-token grant
  * per expiry, however many requests ask at once: the requests of one process
- * share one promise, and processes share a lock in the session store. A
+ * share one promise, and processes share a lock (`Locks`). A
  * provider that rotates refresh tokens and treats reuse as theft (Auth0 does)
  * therefore never sees a refresh token twice.
  */
@@ -57,11 +58,11 @@ export class TokenRefresher {
   }
 
   async #refreshAcrossInstances (sessionId: string, user: SessionUser): Promise<SessionUser> {
-    const { store } = this.#options
+    const { locks } = this.#options
     // A holder that died leaves its lock for at most its TTL; then we take over.
     const deadline = Date.now() + this.#lockTtlMs + 1000
     for (;;) {
-      const release = await store.lock(`refresh:${sessionId}`, this.#lockTtlMs)
+      const release = await locks.acquire(`refresh:${sessionId}`, this.#lockTtlMs)
       if (release !== undefined) {
         try {
           return await this.#refreshHoldingLock(sessionId, user)
@@ -95,7 +96,8 @@ export class TokenRefresher {
     }
     const refreshed: SessionUser = { ...current, tokens }
     const next = { ...data, user: refreshed }
-    await store.set(sessionId, next, sessionTtlSeconds(next, this.#options.idleTimeoutSeconds, LOGIN_TTL_SECONDS))
+    // Ended while the grant was under way (a logout): it stays ended.
+    if (!await store.update(sessionId, next, sessionTtlSeconds(next, this.#options.idleTimeoutSeconds, LOGIN_TTL_SECONDS))) throw ended()
     return refreshed
   }
 

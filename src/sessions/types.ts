@@ -28,9 +28,10 @@ export interface SessionUser {
   readonly sub: string
   /** The provider's session id (ID token `sid`) or, without one, a random id of ours. */
   readonly sid: string
-  readonly eid: string | undefined
   readonly claims: Readonly<Record<string, unknown>>
   readonly tokens: TokenSet
+  /** Epoch milliseconds: when this login finished. */
+  readonly signedInAt: number
   /** Epoch milliseconds: the absolute end of the session. */
   readonly expiresAt: number
 }

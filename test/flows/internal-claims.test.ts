@@ -116,7 +116,7 @@ t.test('without INTERNAL_AUDIENCE against a real provider the API does not exist
   t.equal(stack.config.internalApi.audience, undefined)
   await signInThroughGateway(new TestBrowser(), stack.gatewayUrl)
   t.equal((await lookUp(stack.gatewayUrl, CHRIS_PROFILE.sub, 'x.y.z')).status, 404)
-  t.equal(await stack.app.sessionStore.getClaims(CHRIS_PROFILE.sub), undefined, 'no claims directory entry')
+  t.equal(await stack.app.claimsDirectory.find(CHRIS_PROFILE.sub), undefined, 'the claims directory answers nothing while the API is off')
 })
 
 t.test('forged, expired, misdirected and user tokens are refused with 401 invalid_token', async (t) => {

@@ -70,10 +70,17 @@ t.test('Redis holds no token, national number or name in clear, and a rotated se
   await logIn(stack, browser)
   const raw = await dump()
   t.ok(raw.length > 100, 'something was written')
-  t.match(raw, new RegExp(`^${prefix}c:`, 'm'), 'the claims directory too')
+  t.match(raw, new RegExp(`^${prefix}s:`, 'm'), 'the session')
+  t.notMatch(raw, new RegExp(`^${prefix}c:`, 'm'), 'and no copy of its claims: the claims directory reads the session')
   for (const value of ['65070862267', 'Ricardo', 'Louizalaan', 'eyJ', 'oidc|itsme', 'f729d0aa', 'access', 'Token']) {
     t.notOk(raw.includes(value), `no ${value} in the dump`)
   }
+  // Key names are not secret in a Redis dump (KEYS, MONITOR, slow logs): they name no session or client.
+  const sessionId = decodeURIComponent(browser.cookies(stack.gatewayUrl).bff ?? '').split('.')[0] ?? ''
+  t.ok(sessionId.length > 20, 'the browser holds a session id')
+  t.notOk(raw.includes(sessionId), 'no session id in the dump, not even as a key name')
+  t.match(raw, new RegExp(`^${prefix}ratelimit:`, 'm'), 'the rate limiter counted the login')
+  t.notOk(raw.includes('127.0.0.1'), 'no client address in the rate-limit keys')
 
   const rotated = `${'n'.repeat(40)},${TEST_SECRET}`
   const { url: b } = await secondInstance(t, stack, { SESSION_SECRET: rotated })

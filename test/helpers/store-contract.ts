@@ -1,63 +1,88 @@
 import type { Test } from 'tap'
-import type { SessionStore } from '../../src/sessions/store.js'
+import type { Locks, ReplayGuard, SessionStore } from '../../src/sessions/store.js'
 import type { SessionData, SessionUser, TokenSet } from '../../src/sessions/types.js'
-
 
 export function sessionUser (sub: string, sid: string, tokens: Partial<TokenSet> = {}): SessionUser {
   return {
     sub,
     sid,
-    eid: 'itsme',
     claims: { sub },
     tokens: { accessToken: 'at-0', idToken: 'id', refreshToken: 'rt-0', accessTokenExpiresAt: Date.now() + 60_000, scope: undefined, generation: 0, ...tokens },
+    signedInAt: Date.now(),
     expiresAt: Date.now() + 3_600_000
   }
 }
 
-/** What every SessionStore must do, checked the same way for each implementation. */
-export async function checkStoreContract (t: Test, makeStore: () => Promise<SessionStore>): Promise<void> {
+export interface Stores {
+  readonly sessions: SessionStore
+  readonly replayGuard: ReplayGuard
+  readonly locks: Locks
+}
+
+const pause = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
+
+/** What every implementation of the store interfaces must do, checked the same way for each. */
+export async function checkStoreContract (t: Test, makeStores: () => Promise<Stores>): Promise<void> {
   await t.test('a write never replaces tokens with an older generation', async (t) => {
-    const store = await makeStore()
+    const { sessions: store } = await makeStores()
     const loaded: SessionData = { user: sessionUser('alice', 'sid-a') }
-    await store.set('s1', loaded, 60)
+    await store.create('s1', loaded, 60)
     // A refresh lands (perhaps on another instance)...
-    await store.set('s1', { user: sessionUser('alice', 'sid-a', { accessToken: 'at-1', refreshToken: 'rt-1', generation: 1 }) }, 60)
+    t.equal(await store.update('s1', { user: sessionUser('alice', 'sid-a', { accessToken: 'at-1', refreshToken: 'rt-1', generation: 1 }) }, 60), true)
     // ...then a request that loaded the session before it saves another change.
-    await store.set('s1', { ...loaded, logins: { st: { state: 'st', nonce: 'n', codeVerifier: 'v', returnTo: '/', eid: undefined, createdAt: Date.now() } } }, 60)
+    t.equal(await store.update('s1', { ...loaded, logins: { st: { state: 'st', nonce: 'n', codeVerifier: 'v', returnTo: '/', eid: undefined, createdAt: Date.now() } } }, 60), true)
     const stored = await store.get('s1')
     t.equal(stored?.user?.tokens.refreshToken, 'rt-1', 'the rotated refresh token is kept')
     t.equal(stored?.user?.tokens.generation, 1)
     t.ok(stored?.logins?.st, 'and the other change is saved too')
-    await store.set('s1', { user: sessionUser('alice', 'sid-a', { refreshToken: 'rt-2', generation: 2 }) }, 60)
+    await store.update('s1', { user: sessionUser('alice', 'sid-a', { refreshToken: 'rt-2', generation: 2 }) }, 60)
     t.equal((await store.get('s1'))?.user?.tokens.refreshToken, 'rt-2', 'a newer generation replaces')
   })
 
+  await t.test('an update never brings back a session that ended meanwhile', async (t) => {
+    const { sessions: store } = await makeStores()
+    const user = sessionUser('dora', 'sid-d')
+    t.equal(await store.update('never-created', { user }, 60), false, 'no session to update')
+    t.equal(await store.get('never-created'), undefined, 'and none was made')
+    await store.create('ends', { user }, 60)
+    await store.destroy('ends')
+    t.equal(await store.update('ends', { user: sessionUser('dora', 'sid-d', { generation: 1 }) }, 60), false, 'a logout won the race')
+    t.equal(await store.get('ends'), undefined, 'the session stays ended')
+    t.same(await store.usersOfSub('dora'), [], 'and is not found through its indexes')
+    await store.create('short', { user }, 1)
+    await pause(1200)
+    t.equal(await store.update('short', { user }, 60), false, 'an idle timeout ended it')
+    t.equal(await store.get('short'), undefined)
+    await store.create('pending', { logins: {} }, 60)
+    t.equal(await store.update('pending', { logins: {} }, 60), true, 'a login in progress is updated in place')
+  })
+
   await t.test('a lock has one holder at a time, expires, and is released only by its holder', async (t) => {
-    const store = await makeStore()
-    const release = await store.lock('refresh:x', 300)
+    const { locks } = await makeStores()
+    const release = await locks.acquire('refresh:x', 300)
     t.ok(release, 'taken')
-    t.equal(await store.lock('refresh:x', 300), undefined, 'held')
-    t.ok(await store.lock('refresh:y', 300), 'another name is free')
+    t.equal(await locks.acquire('refresh:x', 300), undefined, 'held')
+    t.ok(await locks.acquire('refresh:y', 300), 'another name is free')
     await release?.()
-    const again = await store.lock('refresh:x', 150)
+    const again = await locks.acquire('refresh:x', 150)
     t.ok(again, 'free after release')
-    await new Promise((resolve) => setTimeout(resolve, 250))
-    const taken = await store.lock('refresh:x', 5000)
+    await pause(250)
+    const taken = await locks.acquire('refresh:x', 5000)
     t.ok(taken, 'free after expiry')
     await again?.()
-    t.equal(await store.lock('refresh:x', 5000), undefined, 'a late release of an expired hold frees nothing')
+    t.equal(await locks.acquire('refresh:x', 5000), undefined, 'a late release of an expired hold frees nothing')
     await taken?.()
   })
 
   await t.test('sessions are found by sid and by sub, and destroy cleans the indexes', async (t) => {
-    const store = await makeStore()
-    await store.set('one', { user: sessionUser('alice', 'sid-1') }, 60)
-    await store.set('two', { user: sessionUser('alice', 'sid-2') }, 60)
-    await store.set('three', { user: sessionUser('bob', 'sid-3') }, 60)
-    t.equal(await store.subjectOfSid('sid-1'), 'alice', 'a sid names its user')
-    t.equal(await store.subjectOfSid('sid-none'), undefined)
+    const { sessions: store } = await makeStores()
+    await store.create('one', { user: sessionUser('alice', 'sid-1') }, 60)
+    await store.create('two', { user: sessionUser('alice', 'sid-2') }, 60)
+    await store.create('three', { user: sessionUser('bob', 'sid-3') }, 60)
+    t.same((await store.usersOfSub('alice')).map((user) => user.sid).sort(), ['sid-1', 'sid-2'], 'a subject names its sessions\' users')
+    t.same(await store.usersOfSub('nobody'), [])
     t.equal(await store.destroyBySid('sid-1'), 1)
-    t.equal(await store.subjectOfSid('sid-1'), undefined, 'not once its sessions are ended')
+    t.same((await store.usersOfSub('alice')).map((user) => user.sid), ['sid-2'], 'not once that session is ended')
     t.equal(await store.get('one'), undefined)
     t.ok(await store.get('two'))
     await store.destroy('three')
@@ -66,36 +91,39 @@ export async function checkStoreContract (t: Test, makeStore: () => Promise<Sess
     t.equal(await store.destroyBySub('nobody'), 0)
   })
 
-  await t.test('a session that expired is not counted or found again through its indexes', async (t) => {
-    const store = await makeStore()
-    await store.set('old', { user: sessionUser('carol', 'sid-old') }, 1)
-    await new Promise((resolve) => setTimeout(resolve, 1200))
-    await store.set('new', { user: sessionUser('carol', 'sid-new') }, 60)
+  await t.test('a session that expired or passed its absolute end is not found again through its indexes', async (t) => {
+    const { sessions: store } = await makeStores()
+    await store.create('old', { user: sessionUser('carol', 'sid-old') }, 1)
+    await store.create('ended', { user: { ...sessionUser('carol', 'sid-ended'), expiresAt: Date.now() - 1000 } }, 60)
+    await pause(1200)
+    await store.create('new', { user: sessionUser('carol', 'sid-new') }, 60)
     t.equal(await store.get('old'), undefined, 'expired')
+    t.same((await store.usersOfSub('carol')).map((user) => user.sid), ['sid-new'], 'only the live session of that user')
     t.equal(await store.destroyBySid('sid-old'), 0, 'its sid ends nothing')
-    t.equal(await store.destroyBySub('carol'), 1, 'only the live session of that user is ended')
+    t.ok(await store.destroyBySub('carol') >= 1, 'ending the user ends its live session')
     t.equal(await store.get('new'), undefined)
   })
 
-  await t.test('remember() says whether a one-time value is new', async (t) => {
-    const store = await makeStore()
-    t.equal(await store.remember('jti-1', 60), true)
-    t.equal(await store.remember('jti-1', 60), false)
+  await t.test('looking a user\'s sessions up does not slide their idle timers', async (t) => {
+    const { sessions: store } = await makeStores()
+    await store.create('idle', { user: sessionUser('erin', 'sid-e') }, 2)
+    for (let i = 0; i < 4; i++) {
+      t.equal((await store.usersOfSub('erin')).length, 1, `found within its idle time (${i + 1})`)
+      await pause(400)
+    }
+    await pause(700)
+    t.same(await store.usersOfSub('erin'), [], 'ended by its idle timeout all the same')
   })
 
-  await t.test('the claims directory keeps one profile per sub, for its TTL, until deleted', async (t) => {
-    const store = await makeStore()
-    const anna = { sub: 'anna', name: 'Anna', nationalNumber: '65070862267', address: { locality: 'Brussel' } }
-    t.equal(await store.getClaims('anna'), undefined, 'nothing before a login')
-    await store.setClaims('anna', anna, 60)
-    await store.setClaims('ben', { sub: 'ben', name: 'Ben' }, 1)
-    t.same(await store.getClaims('anna'), anna)
-    await store.setClaims('anna', { sub: 'anna', name: 'Anna B.' }, 60)
-    t.same(await store.getClaims('anna'), { sub: 'anna', name: 'Anna B.' }, 'the latest login wins')
-    await store.deleteClaims('anna')
-    t.equal(await store.getClaims('anna'), undefined, 'gone once deleted')
-    await store.deleteClaims('nobody')
-    await new Promise((resolve) => setTimeout(resolve, 1100))
-    t.equal(await store.getClaims('ben'), undefined, 'gone after its TTL')
+  await t.test('the replay guard refuses a recorded value until it expires', async (t) => {
+    const { replayGuard } = await makeStores()
+    t.equal(await replayGuard.seen('jti-1'), false, 'new')
+    t.equal(await replayGuard.seen('jti-1'), false, 'looking does not record')
+    await replayGuard.record('jti-1', 1)
+    t.equal(await replayGuard.seen('jti-1'), true, 'recorded')
+    t.equal(await replayGuard.seen('jti-2'), false, 'another value is new')
+    await replayGuard.record('jti-1', 1)
+    await pause(1200)
+    t.equal(await replayGuard.seen('jti-1'), false, 'forgotten after its time')
   })
 }

@@ -10,8 +10,10 @@ const signer = new SessionCookieSigner([TEST_SECRET])
 /** Counts the store's writes, so a test can say none happened. */
 function countWrites (store: SessionStore): { readonly count: number } {
   const counter = { count: 0 }
-  const set = store.set.bind(store)
-  store.set = async (...args) => { counter.count++; await set(...args) }
+  const create = store.create.bind(store)
+  const update = store.update.bind(store)
+  store.create = async (...args) => { counter.count++; await create(...args) }
+  store.update = async (...args) => { counter.count++; return await update(...args) }
   return counter
 }
 
@@ -26,7 +28,7 @@ t.test('an anonymous request gets no cookie and costs no store write', async (t)
 
 t.test('a signed-in request that changes nothing writes nothing and sends no cookie', async (t) => {
   const { app } = await buildTestApp(t)
-  await app.sessionStore.set('session-one', { user: sessionUser('alice', 'sid-1', { accessTokenExpiresAt: Date.now() + 3_600_000 }) }, 60)
+  await app.sessionStore.create('session-one', { user: sessionUser('alice', 'sid-1', { accessTokenExpiresAt: Date.now() + 3_600_000 }) }, 60)
   const writes = countWrites(app.sessionStore)
   const cookie = `bff=${encodeURIComponent(signer.sign('session-one'))}`
   for (let i = 0; i < 3; i++) {
@@ -40,8 +42,8 @@ t.test('a signed-in request that changes nothing writes nothing and sends no coo
 
 t.test('a forged, unknown or expired session cookie signs nobody in and is cleared', async (t) => {
   const { app } = await buildTestApp(t)
-  await app.sessionStore.set('ended', { user: { ...sessionUser('bob', 'sid-2'), expiresAt: Date.now() - 1000 } }, 60)
-  await app.sessionStore.set('real', { user: sessionUser('carol', 'sid-3') }, 60)
+  await app.sessionStore.create('ended', { user: { ...sessionUser('bob', 'sid-2'), expiresAt: Date.now() - 1000 } }, 60)
+  await app.sessionStore.create('real', { user: sessionUser('carol', 'sid-3') }, 60)
   const cases: Array<[string, string]> = [
     ['a forged signature', `real.${'A'.repeat(43)}`],
     ['an id the store does not know', signer.sign('never-issued')],
@@ -62,4 +64,17 @@ t.test('routes that skip the session ignore the cookie entirely', async (t) => {
   const res = await app.inject({ method: 'GET', url: '/healthz', headers: { cookie: `bff=${encodeURIComponent(`x.${'A'.repeat(43)}`)}` } })
   t.equal(res.statusCode, 200)
   t.equal(res.headers['set-cookie'], undefined, 'not even cleared')
+})
+
+t.test('a __Host- session cookie is cleared with the attributes it was set with, Secure included', async (t) => {
+  const { app } = await buildTestApp(t, { BASE_URL: 'https://app.example.com', TRUST_PROXY: 'loopback' })
+  const forged = `__Host-bff=${encodeURIComponent(`stale.${'A'.repeat(43)}`)}`
+  const res = await app.inject({ method: 'GET', url: '/me', headers: { cookie: forged } })
+  t.equal(res.statusCode, 401)
+  const cleared = String(res.headers['set-cookie'])
+  t.match(cleared, /^__Host-bff=;/, 'the cookie is cleared')
+  // Browsers ignore a __Host- cookie without Secure, so a clear without it would leave the stale one in place.
+  for (const attribute of ['Secure', 'Path=/', 'HttpOnly', 'SameSite=Lax']) {
+    t.ok(cleared.split('; ').includes(attribute), `with ${attribute}`)
+  }
 })

@@ -1,5 +1,6 @@
 import t from 'tap'
 import { SessionCipher } from '../../src/sessions/cipher.js'
+import { keyedHash } from '../../src/security/keyed-hash.js'
 
 const A = 'a'.repeat(40)
 const B = 'b'.repeat(40)
@@ -38,17 +39,18 @@ t.test('rotation: the new first secret encrypts, the old one still decrypts', as
   t.equal(old.decrypt('id-1', rotated.encrypt('id-1', data)), undefined, 'new blobs use the new key')
 })
 
-t.test('index names are keyed hashes, stable for one secret', async (t) => {
-  const cipher = new SessionCipher([A])
-  t.equal(cipher.indexName('oidc|itsme|{x}'), cipher.indexName('oidc|itsme|{x}'))
-  t.not(cipher.indexName('oidc|itsme|{x}'), new SessionCipher([B]).indexName('oidc|itsme|{x}'))
-  t.notMatch(cipher.indexName('oidc|itsme|{x}'), /itsme/)
+t.test('index names are keyed hashes, stable for one secret and one purpose', async (t) => {
+  const names = keyedHash([A], 'index-names')
+  t.equal(names.current('oidc|itsme|{x}'), names.current('oidc|itsme|{x}'))
+  t.not(names.current('oidc|itsme|{x}'), keyedHash([B], 'index-names').current('oidc|itsme|{x}'), 'another secret, another name')
+  t.not(names.current('oidc|itsme|{x}'), keyedHash([A], 'session-keys').current('oidc|itsme|{x}'), 'another purpose, another name')
+  t.notMatch(names.current('oidc|itsme|{x}'), /itsme/)
 })
 
 t.test('after a rotation the old index names are still looked up', async (t) => {
-  const rotated = new SessionCipher([B, A])
-  const names = rotated.allIndexNames('sid-1')
+  const rotated = keyedHash([B, A], 'index-names')
+  const names = rotated.all('sid-1')
   t.equal(names.length, 2)
-  t.equal(names[0], rotated.indexName('sid-1'))
-  t.equal(names[1], new SessionCipher([A]).indexName('sid-1'))
+  t.equal(names[0], rotated.current('sid-1'))
+  t.equal(names[1], keyedHash([A], 'index-names').current('sid-1'))
 })

@@ -1,5 +1,7 @@
 import t from 'tap'
+import { MemoryLocks } from '../../src/sessions/locks.js'
 import { MemorySessionStore } from '../../src/sessions/memory-store.js'
+import { MemoryReplayGuard } from '../../src/sessions/replay-guard.js'
 import { sessionTtlSeconds } from '../../src/sessions/store.js'
 import type { SessionData, SessionUser } from '../../src/sessions/types.js'
 import { checkStoreContract } from '../helpers/store-contract.js'
@@ -8,18 +10,18 @@ function user (sub: string, sid: string, expiresAt = Date.now() + 60_000): Sessi
   return {
     sub,
     sid,
-    eid: 'itsme',
     claims: { sub },
     tokens: { accessToken: 'at', idToken: 'id', refreshToken: undefined, accessTokenExpiresAt: undefined, scope: undefined, generation: 0 },
+    signedInAt: Date.now(),
     expiresAt
   }
 }
 
 t.test('the store is bounded: the least recently used session goes first', async (t) => {
   const store = new MemorySessionStore({ maxEntries: 3 })
-  for (const id of ['a', 'b', 'c']) await store.set(id, { user: user(`sub-${id}`, `sid-${id}`) }, 60)
+  for (const id of ['a', 'b', 'c']) await store.create(id, { user: user(`sub-${id}`, `sid-${id}`) }, 60)
   await store.get('a')
-  await store.set('d', { user: user('sub-d', 'sid-d') }, 60)
+  await store.create('d', { user: user('sub-d', 'sid-d') }, 60)
   t.equal(store.size, 3)
   t.ok(await store.get('a'), 'recently read, kept')
   t.equal(await store.get('b'), undefined, 'least recently used, evicted')
@@ -28,20 +30,20 @@ t.test('the store is bounded: the least recently used session goes first', async
 
 t.test('a flood of logins in progress never pushes out a signed-in session', async (t) => {
   const store = new MemorySessionStore({ maxEntries: 3 })
-  for (const id of ['a', 'b', 'c']) await store.set(id, { user: user(`sub-${id}`, `sid-${id}`) }, 60)
-  for (let i = 0; i < 50; i++) await store.set(`flood-${i}`, { logins: {} }, 60)
+  for (const id of ['a', 'b', 'c']) await store.create(id, { user: user(`sub-${id}`, `sid-${id}`) }, 60)
+  for (let i = 0; i < 50; i++) await store.create(`flood-${i}`, { logins: {} }, 60)
   for (const id of ['a', 'b', 'c']) t.ok(await store.get(id), `signed-in session ${id} is kept`)
   t.equal(store.pendingLoginCount, 3, 'logins in progress are bounded on their own')
   t.equal(await store.get('flood-0'), undefined, 'the oldest login in progress went first')
   t.ok(await store.get('flood-49'))
-  await store.set('flood-49', { user: user('sub-e', 'sid-e') }, 60)
+  await store.create('flood-49', { user: user('sub-e', 'sid-e') }, 60)
   t.equal(store.pendingLoginCount, 2, 'a finished login moves to the signed-in sessions')
   t.equal(store.size, 3)
 })
 
 t.test('entries end after their time to live', async (t) => {
   const store = new MemorySessionStore({ maxEntries: 10 })
-  await store.set('short', { logins: {} }, 1)
+  await store.create('short', { logins: {} }, 1)
   t.ok(await store.get('short'))
   await new Promise((resolve) => setTimeout(resolve, 1100))
   t.equal(await store.get('short'), undefined)
@@ -49,13 +51,15 @@ t.test('entries end after their time to live', async (t) => {
 
 t.test('a zero time to live deletes instead of storing', async (t) => {
   const store = new MemorySessionStore({ maxEntries: 10 })
-  await store.set('x', { user: user('s', 'sid') }, 60)
-  await store.set('x', { user: user('s', 'sid') }, 0)
+  await store.create('x', { user: user('s', 'sid') }, 60)
+  t.equal(await store.update('x', { user: user('s', 'sid') }, 0), false)
   t.equal(await store.get('x'), undefined)
+  await store.create('y', { user: user('s', 'sid') }, 0)
+  t.equal(await store.get('y'), undefined)
 })
 
 t.test('the memory store keeps the store contract', async (t) => {
-  await checkStoreContract(t, async () => new MemorySessionStore({ maxEntries: 10 }))
+  await checkStoreContract(t, async () => ({ sessions: new MemorySessionStore({ maxEntries: 10 }), replayGuard: new MemoryReplayGuard(), locks: new MemoryLocks() }))
 })
 
 // One clock for the table: the rows are built when the file loads, and checked later.

@@ -1,0 +1,42 @@
+import fp from 'fastify-plugin'
+import { keyedHash } from '../src/security/keyed-hash.js'
+import { SessionCipher } from '../src/sessions/cipher.js'
+import { MemoryLocks, RedisLocks } from '../src/sessions/locks.js'
+import { MemorySessionStore } from '../src/sessions/memory-store.js'
+import { RedisSessionStore } from '../src/sessions/redis-store.js'
+import { MemoryReplayGuard, RedisReplayGuard } from '../src/sessions/replay-guard.js'
+import type { Locks, ReplayGuard, SessionStore } from '../src/sessions/store.js'
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    sessionStore: SessionStore
+    /** Logout tokens already acted on. */
+    replayGuard: ReplayGuard
+    /** One token refresh per session at a time, across instances. */
+    locks: Locks
+  }
+}
+
+/** The state the gateway keeps: in this process by default, in Redis when several instances share it. */
+export default fp(async (app) => {
+  const settings = app.config.session
+  const redis = app.redis
+  if (redis === undefined) {
+    app.decorate('sessionStore', new MemorySessionStore({ maxEntries: settings.maxEntries }))
+    app.decorate('replayGuard', new MemoryReplayGuard())
+    app.decorate('locks', new MemoryLocks())
+  } else {
+    const { secrets } = settings
+    app.decorate('sessionStore', new RedisSessionStore({
+      redis,
+      cipher: new SessionCipher(secrets),
+      sessionNames: keyedHash(secrets, 'session-keys'),
+      indexNames: keyedHash(secrets, 'index-names'),
+      idleTimeoutSeconds: settings.idleTimeoutSeconds,
+      maxAgeSeconds: settings.maxAgeSeconds
+    }))
+    app.decorate('replayGuard', new RedisReplayGuard(redis, keyedHash(secrets, 'one-time-values')))
+    app.decorate('locks', new RedisLocks(redis, keyedHash(secrets, 'lock-names')))
+  }
+  app.addHook('onClose', async () => { await app.sessionStore.close() })
+}, { name: 'stores', dependencies: ['config', 'redis'] })

@@ -1,22 +1,26 @@
 /*
  * The benchmark suite: npm run bench (full) or npm run bench:short (CI smoke).
  * Starts what it needs on loopback (a redis-server, the gateway, a bare
- * Fastify yardstick, an upstream, express-openid-connect for comparison, and
- * an embedded provider for each signed-in server), each in a child process,
+ * Fastify yardstick, an upstream, express-openid-connect and Apache httpd with
+ * mod_auth_openidc for comparison, and an embedded provider for each
+ * signed-in server), each in a child process,
  * and drives them with autocannon from this one. Prints a table, writes
  * bench/results/latest.json, and exits non-zero only when something broke;
  * targets missed are reported, not failed (timings on shared machines are noisy).
  */
+import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '../test/helpers/free-port.js'
 import { startRedisServer } from '../test/helpers/redis-servers.js'
+import { APACHE_BIN, APACHE_LOGIN_PATH, APACHE_ME_PATH, APACHE_MISSING, APACHE_REDIRECT_PATH, OPENIDC_MODULE } from './lib/apache-config.js'
+import { signInAtApache } from './lib/apache-login.js'
 import { measureLoad } from './lib/load.js'
 import type { Counts } from './lib/counters.js'
 import { measureLogins, signIn } from './lib/login.js'
 import type { LoadRun, Measurements } from './lib/measurements.js'
 import { FULL, SHORT } from './lib/modes.js'
 import { startChild, type BenchChild } from './lib/processes.js'
-import { startWithProvider, type SignedInTarget } from './lib/with-provider.js'
+import { startWithProvider, type SignedInTarget, type WithProviderOptions } from './lib/with-provider.js'
 import { renderTable, writeJson } from './lib/report.js'
 import { breakages, toRows } from './lib/targets.js'
 import type { MemoryReport } from './targets/memory.js'
@@ -35,8 +39,8 @@ async function child (name: string, args: Record<string, unknown> = {}, execArgv
   return started
 }
 
-async function signedIn (name: string, args: Record<string, unknown> = {}): Promise<SignedInTarget> {
-  const started = await startWithProvider(name, args)
+async function signedIn (name: string, args: Record<string, unknown> = {}, options: WithProviderOptions = {}): Promise<SignedInTarget> {
+  const started = await startWithProvider(name, args, options)
   children.push(started.server, started.provider)
   return started
 }
@@ -49,7 +53,9 @@ async function counted (target: BenchChild | SignedInTarget, url: string, expect
   await Promise.all([server.ask('reset'), provider?.ask('reset')])
   const load = await measureLoad({ ...options, seconds: mode.seconds, warmupSeconds: 0 })
   const [counts, providerCounts] = await Promise.all([server.ask<Counts>('counters'), provider?.ask<Counts>('counters')])
-  return { ...load, counts, providerRequests: providerCounts?.requests ?? 0 }
+  // httpd counts nothing for the suite: its CPU is divided by the answers the load generator got.
+  const requests = server.info.countsRequests === false ? load.requests : counts.requests
+  return { ...load, counts: { ...counts, requests }, providerRequests: providerCounts?.requests ?? 0 }
 }
 
 async function main (): Promise<number> {
@@ -57,18 +63,27 @@ async function main (): Promise<number> {
   const redis = await startRedisServer({ teardown: (fn) => teardowns.push(fn) })
   const upstreamPort = await freePort()
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`
-  const [plain, memoryGateway, redisGateway, expressOidc] = await Promise.all([
+  const apacheMissing = existsSync(APACHE_BIN) && existsSync(OPENIDC_MODULE) ? undefined : APACHE_MISSING
+  if (apacheMissing !== undefined) say(`${mode.peerRequired ? 'BROKEN' : 'skipping the mod_auth_openidc peer'}: ${apacheMissing}`)
+  const [plain, memoryGateway, redisGateway, expressOidc, apacheOidc] = await Promise.all([
     child('plain', { upstreamPort }),
     signedIn('gateway', { store: 'memory', upstreamUrl, logLevel }),
     signedIn('gateway', { store: 'redis', redisUrl: redis.url, logLevel }),
-    signedIn('express-oidc')
+    signedIn('express-oidc'),
+    apacheMissing === undefined ? signedIn('apache-oidc', {}, { redirectPath: APACHE_REDIRECT_PATH }) : undefined
   ])
   const url = (target: SignedInTarget, path: string): string => `${String(target.server.info.url)}${path}`
   const cookieOf = async ({ server }: SignedInTarget): Promise<{ name: string, value: string }> => {
     const name = String(server.info.cookieName)
     return { name, value: await signIn(String(server.info.url), name) }
   }
-  const [memoryCookie, redisCookie, expressCookie] = await Promise.all([cookieOf(memoryGateway), cookieOf(redisGateway), cookieOf(expressOidc)])
+  const apacheCookieOf = async ({ server }: SignedInTarget): Promise<{ name: string, value: string }> => {
+    const name = String(server.info.cookieName)
+    return { name, value: await signInAtApache(String(server.info.url), name, { loginPath: APACHE_LOGIN_PATH, mePath: APACHE_ME_PATH }) }
+  }
+  const [memoryCookie, redisCookie, expressCookie, apacheCookie] = await Promise.all([
+    cookieOf(memoryGateway), cookieOf(redisGateway), cookieOf(expressOidc), apacheOidc === undefined ? undefined : apacheCookieOf(apacheOidc)
+  ])
   const header = (cookie: { name: string, value: string }): Record<string, string> => ({ cookie: `${cookie.name}=${cookie.value}` })
   const inspected = await memoryGateway.server.ask<{ found: boolean, tokenCount: number, cookieHoldsToken: boolean, sessionJson: string }>('inspect', { cookieValue: memoryCookie.value })
   if (!inspected.found) throw new Error('the session behind the cookie is not in the store')
@@ -82,6 +97,7 @@ async function main (): Promise<number> {
   const meRedis = await counted(redisGateway, url(redisGateway, '/me'), 200, header(redisCookie))
   const meAnonymous = await counted(memoryGateway, url(memoryGateway, '/me'), 401)
   const expressOidcMe = await counted(expressOidc, url(expressOidc, '/me'), 200, header(expressCookie))
+  const apacheOidcMe = apacheOidc === undefined || apacheCookie === undefined ? undefined : await counted(apacheOidc, url(apacheOidc, APACHE_ME_PATH), 200, header(apacheCookie))
   const upstreamDirect = await counted(plain, `${upstreamUrl}/items`, 200)
   const upstreamThroughBareProxy = await counted(bareProxy, `${String(bareProxy.info.url)}/items`, 200)
   const apiThroughGateway = await counted(memoryGateway, url(memoryGateway, '/api/up/items'), 200, { ...header(memoryCookie), 'x-csrf': '1' })
@@ -102,6 +118,8 @@ async function main (): Promise<number> {
     meAnonymous,
     meRedis,
     expressOidc: expressOidcMe,
+    apacheOidc: apacheOidcMe,
+    apacheOidcMissing: apacheMissing,
     upstreamDirect,
     upstreamThroughBareProxy,
     apiThroughGateway,
@@ -109,13 +127,15 @@ async function main (): Promise<number> {
     loginsParallel,
     cookie: { bytes: Buffer.byteLength(`${memoryCookie.name}=${memoryCookie.value}`), holdsToken: inspected.cookieHoldsToken, tokenCount: inspected.tokenCount },
     expressOidcCookieBytes: Buffer.byteLength(`${expressCookie.name}=${expressCookie.value}`),
+    apacheOidcCookieBytes: apacheCookie === undefined ? undefined : Buffer.byteLength(`${apacheCookie.name}=${apacheCookie.value}`),
     sessionJsonBytes: Buffer.byteLength(inspected.sessionJson),
     memory
   }
   const rows = toRows(measurements)
-  const broken = breakages(measurements)
+  const broken = breakages(measurements, mode)
   const table = renderTable(rows)
   console.log(`\n${table}\n`)
+  if (apacheMissing !== undefined) console.log(`Not measured: ${apacheMissing}`)
   console.log(`Command: npm run ${mode.name === 'full' ? 'bench' : 'bench:short'}; Node ${process.version}; ${mode.connections} connections; ${new Date().toISOString()}`)
   writeJson(output, { mode, node: process.version, date: new Date().toISOString(), logLevel, rows, breakages: broken, measurements })
   say(`wrote ${output}`)

@@ -17,6 +17,10 @@ export interface Measurements {
   meAnonymous: LoadRun
   meRedis: LoadRun
   expressOidc: LoadRun
+  /** Apache httpd with mod_auth_openidc: its info hook's claims from the shm session cache. */
+  apacheOidc: LoadRun | undefined
+  /** Why the peer was not measured (httpd or the module not installed, in a full run). */
+  apacheOidcMissing: string | undefined
   upstreamDirect: LoadRun
   /** The same upstream through bare Fastify and @fastify/reply-from: the floor of a Fastify proxy. */
   upstreamThroughBareProxy: LoadRun
@@ -25,6 +29,7 @@ export interface Measurements {
   loginsParallel: LoginRate
   cookie: { bytes: number, holdsToken: boolean, tokenCount: number }
   expressOidcCookieBytes: number
+  apacheOidcCookieBytes: number | undefined
   sessionJsonBytes: number
   memory: MemoryReport
 }

@@ -6,6 +6,8 @@ export interface Row {
   /** The figure, with its unit. */
   readonly value: number
   readonly unit: string
+  /** Shown instead of the figure when it could not be measured, saying why. */
+  readonly note?: string
   /** The same run's bare Fastify route: this figure as a share of its req/s. */
   readonly vsBare?: number
   readonly p99Ms?: number
@@ -27,6 +29,7 @@ export function percent (ratio: number): string {
 }
 
 function formatValue (row: Row): string {
+  if (row.note !== undefined) return row.note
   const value = Number.isInteger(row.value) ? row.value.toLocaleString('en-US') : row.value.toFixed(1)
   return `${value} ${row.unit}`
 }

@@ -1,10 +1,14 @@
 import type { Counts } from './counters.js'
 import type { LoadRun, Measurements } from './measurements.js'
+import type { Mode } from './modes.js'
 import { percent, type Row } from './report.js'
 
 const SYNC_CRYPTO_PER_ME = 1
 const MEMORY_STORE_MAX_BYTES = 4096
 const COOKIE_MAX_BYTES = 120
+/** The gateway's GET /me over mod_auth_openidc's, in req/s: the targets of a later change. */
+const OVER_APACHE_MEMORY = 2
+const OVER_APACHE_REDIS = 1.2
 
 /** Synchronous node:crypto calls per request the server answered. */
 export function cryptoPerRequest (counts: Counts): number {
@@ -59,6 +63,7 @@ export function toRows (m: Measurements): Row[] {
     load('GET /me, Redis store', m.meRedis, { text: '≥ 40 %', pass: vsBare(m.meRedis.requestsPerSecond) >= 0.4 }),
     load('GET /me without a session (401)', m.meAnonymous),
     load('express-openid-connect GET /me', m.expressOidc, { text: `gateway ≥ 10×: ${overExpress.toFixed(1)}×`, pass: overExpress >= 10 }),
+    ...apacheRows(m, load),
     load('upstream called directly', m.upstreamDirect),
     load('upstream through bare Fastify + @fastify/reply-from', m.upstreamThroughBareProxy, { text: `${percent(bareProxyShare)} of direct`, pass: undefined }),
     load('/api/up/items through the gateway', m.apiThroughGateway, { text: `≥ 60 % of direct: ${percent(proxyShare)} (${percent(overBareProxy)} of the bare proxy)`, pass: proxyShare >= 0.6 }),
@@ -66,6 +71,7 @@ export function toRows (m: Measurements): Row[] {
     { scenario: `complete logins, ${m.loginsParallel.parallel} in parallel`, value: m.loginsParallel.loginsPerSecond, unit: 'logins/s', vsBare: vsBare(m.loginsParallel.loginsPerSecond), p99Ms: m.loginsParallel.p99Ms },
     { scenario: 'session cookie (name=value)', value: m.cookie.bytes, unit: 'B', target: { text: `≤ ${COOKIE_MAX_BYTES} B, no token`, pass: m.cookie.bytes <= COOKIE_MAX_BYTES && !m.cookie.holdsToken } },
     { scenario: 'express-openid-connect session cookie', value: m.expressOidcCookieBytes, unit: 'B' },
+    ...(m.apacheOidcCookieBytes === undefined ? [] : [{ scenario: 'mod_auth_openidc session cookie', value: m.apacheOidcCookieBytes, unit: 'B' }]),
     ...m.memory.memory.map((point) => ({
       scenario: `memory store, heap per session at ${point.sessions.toLocaleString('en-US')}`,
       value: point.heapBytesPerSession,
@@ -81,6 +87,7 @@ export function toRows (m: Measurements): Row[] {
       target: { text: '≤ SESSION_MAX_ENTRIES', pass: m.memory.bound.held <= m.memory.bound.maxEntries }
     },
     { scenario: 'per GET /me: provider requests (discovery, JWKS)', value: m.meMemory.providerRequests, unit: '', target: { text: '0', pass: m.meMemory.providerRequests === 0 && m.meRedis.providerRequests === 0 } },
+    ...(m.apacheOidc === undefined ? [] : [{ scenario: 'per mod_auth_openidc GET /me: provider requests', value: m.apacheOidc.providerRequests, unit: '', target: { text: '0', pass: m.apacheOidc.providerRequests === 0 } }]),
     { scenario: 'per GET /me: synchronous crypto calls', value: cryptoPerRequest(m.meMemory.counts), unit: '', target: { text: `≤ ${SYNC_CRYPTO_PER_ME} (the cookie signature)`, pass: cryptoPerRequest(m.meMemory.counts) <= SYNC_CRYPTO_PER_ME } },
     { scenario: 'per GET /me, Redis: synchronous crypto calls', value: cryptoPerRequest(m.meRedis.counts), unit: '' },
     { scenario: 'per GET /me: session writes', value: storeWritesPerRequest(m.meMemory.counts), unit: '', target: { text: '0 (unchanged session)', pass: storeWritesPerRequest(m.meMemory.counts) === 0 && storeWritesPerRequest(m.meRedis.counts) === 0 } },
@@ -90,10 +97,33 @@ export function toRows (m: Measurements): Row[] {
   return rows
 }
 
+/**
+ * The peer relying party's row and the gateway's ratios over it: req/s for
+ * the target, as for express-openid-connect, with the ratio of CPU per
+ * request beside it (steadier on a busy machine).
+ */
+function apacheRows (m: Measurements, load: (scenario: string, run: LoadRun, target?: Row['target']) => Row): Row[] {
+  const scenario = 'mod_auth_openidc GET /me'
+  const apache = m.apacheOidc
+  if (apache === undefined) return [{ scenario, value: 0, unit: 'req/s', note: 'not measured: not installed' }]
+  const ratio = (gateway: LoadRun, store: string, least: number): Row => {
+    const overRate = gateway.requestsPerSecond / apache.requestsPerSecond
+    const overCpu = cpuMicrosPerRequest(apache.counts) / Math.max(1, cpuMicrosPerRequest(gateway.counts))
+    return {
+      scenario: `gateway GET /me, ${store} store, over mod_auth_openidc`,
+      value: round(overRate, 2),
+      unit: '×',
+      target: { text: `≥ ${least}×: ${overRate.toFixed(2)}× req/s (${overCpu.toFixed(2)}× less CPU per request)`, pass: overRate >= least }
+    }
+  }
+  return [load(scenario, apache), ratio(m.meMemory, 'memory', OVER_APACHE_MEMORY), ratio(m.meRedis, 'Redis', OVER_APACHE_REDIS)]
+}
+
 /** What makes a run fail (non-zero exit) whatever the timings: something broke, or a security property does not hold. */
-export function breakages (m: Measurements): string[] {
+export function breakages (m: Measurements, mode: Mode): string[] {
   const found: string[] = []
-  const loads = { bare: m.bare[0], 'bare (again)': m.bare[1], 'GET /me memory': m.meMemory, 'GET /me Redis': m.meRedis, 'GET /me 401': m.meAnonymous, 'express-openid-connect': m.expressOidc, 'upstream direct': m.upstreamDirect, 'bare proxy': m.upstreamThroughBareProxy, '/api through the gateway': m.apiThroughGateway }
+  if (m.apacheOidcMissing !== undefined && mode.peerRequired) found.push(m.apacheOidcMissing)
+  const loads = { bare: m.bare[0], 'bare (again)': m.bare[1], 'GET /me memory': m.meMemory, 'GET /me Redis': m.meRedis, 'GET /me 401': m.meAnonymous, 'express-openid-connect': m.expressOidc, mod_auth_openidc: m.apacheOidc, 'upstream direct': m.upstreamDirect, 'bare proxy': m.upstreamThroughBareProxy, '/api through the gateway': m.apiThroughGateway }
   for (const [name, run] of Object.entries(loads)) {
     if (run === undefined) continue
     if (run.requests === 0) found.push(`${name}: no answers`)
@@ -106,5 +136,7 @@ export function breakages (m: Measurements): string[] {
   if (m.cookie.tokenCount === 0) found.push('the stored session has no tokens: the cookie check proved nothing')
   if (m.memory.bound.held > m.memory.bound.maxEntries) found.push('the memory store holds more sessions than its bound')
   if (m.meMemory.providerRequests > 0 || m.meRedis.providerRequests > 0) found.push('GET /me made the gateway call the provider')
+  // The peer must answer from its session cache too, or the comparison measures its provider calls.
+  if ((m.apacheOidc?.providerRequests ?? 0) > 0) found.push('mod_auth_openidc\'s GET /me called the provider')
   return found
 }

@@ -14,7 +14,8 @@ const me: FastifyPluginAsync = async (app) => {
   function profileOf (user: SessionUser): Profile {
     let profile = profiles.get(user)
     if (profile === undefined) {
-      profile = toProfile(user.claims, { ...profileOptions, eid: user.eid })
+      // Signed claims only: the eid asked for at /login is no evidence of the eid used.
+      profile = toProfile(user.claims, profileOptions)
       profiles.set(user, profile)
     }
     return profile

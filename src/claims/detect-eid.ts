@@ -1,26 +1,65 @@
 import { readString } from './address.js'
-import { EIDS, findEid } from './eids.js'
+import { EIDS, findEid, findEidByAcr } from './eids.js'
+
+/** Signed claims that name different eIDs: no eID can be believed. */
+const CONFLICT = Symbol('conflicting eIDs')
 
 /**
- * Which eID the user signed in with, most trustworthy source first: the
- * provider's own `identityscheme` (Criipto's value mapped to our short name,
- * e.g. `nobankid-oidc` → `nobankid`), then the choice made at /login, then
- * the Auth0 connection named in the `sub`.
+ * Which eID the user signed in with, from what the provider signed and from
+ * nothing else: the eID a browser asked for at `/login?eid=…` never counts,
+ * since anyone can ask for any eID and then sign in some other way.
+ *
+ * `read` gives a claim by Criipto's name (bare, or under an Auth0 Action's
+ * namespace). Which signed claims count depends on the issuer's shape:
+ *
+ * - Auth0 (a `sub` with a `|`): Auth0 itself writes the connection into the
+ *   `sub` of an enterprise login (`oidc|criipto-itsme|{…}`), and only a
+ *   connection mapped in EID_CONNECTIONS (or named like one of our eIDs) is an
+ *   eID. Database and social users (`auth0|…`, `google-oauth2|…`) name no
+ *   connection, so they have no eID, whatever an Action added. An
+ *   `identityscheme` or acr that an Action relays may only pick among the
+ *   eIDs of that connection; one that contradicts it names none.
+ * - The eID broker itself (Criipto Verify, whose `sub` is `{guid}`): its
+ *   `identityscheme` (mapped to our short name, e.g. `nobankid-oidc` →
+ *   `nobankid`), or the acr value of the login in `authenticationtype` or
+ *   `acr` (`urn:grn:authn:se:bankid:same-device` → `sebankid`). When these
+ *   disagree, none is believed.
  */
 export function detectEid (
   sub: string,
-  scheme: string | undefined,
-  chosen: unknown,
+  read: (claim: string) => unknown,
   eidConnections: Readonly<Record<string, string>>
 ): string | undefined {
-  if (scheme !== undefined) {
-    // A scheme we have no short name for is still the provider's word on it.
-    const key = scheme.toLowerCase()
-    return findEid(key)?.eid ?? key
+  const signed = signedEid(read)
+  if (signed === CONFLICT) return undefined
+  if (!isAuth0Subject(sub)) return signed
+  const offered = eidsOfConnection(connectionOf(sub), eidConnections)
+  if (signed !== undefined) return offered.includes(signed) ? signed : undefined
+  return offered.length === 1 ? offered[0] : undefined
+}
+
+/**
+ * Auth0 writes every user id as `<provider>|<id>`; Criipto Verify's are
+ * `{guid}`. Under Auth0, claims beyond the standard ones come from an Action.
+ */
+export function isAuth0Subject (sub: string): boolean {
+  return sub.includes('|')
+}
+
+/** The eID that the scheme and acr claims name together, or CONFLICT when they disagree. */
+function signedEid (read: (claim: string) => unknown): string | typeof CONFLICT | undefined {
+  const named = new Set<string>()
+  const scheme = readString(read('identityscheme'))
+  // A scheme we have no short name for is still the provider's word on it.
+  if (scheme !== undefined) named.add(findEid(scheme)?.eid ?? scheme.toLowerCase())
+  for (const claim of ['authenticationtype', 'acr']) {
+    const acr = readString(read(claim))
+    // Any other acr (Auth0's MFA policy, another broker's level) says nothing about the eID.
+    const eid = acr === undefined ? undefined : findEidByAcr(acr)?.eid
+    if (eid !== undefined) named.add(eid)
   }
-  const choice = readString(chosen)
-  if (choice !== undefined) return choice
-  return eidOfConnection(connectionOf(sub), eidConnections)
+  if (named.size > 1) return CONFLICT
+  return named.values().next().value
 }
 
 /**
@@ -35,10 +74,11 @@ function connectionOf (sub: string): string | undefined {
   return parts[1] === '' ? undefined : parts[1]
 }
 
-function eidOfConnection (connection: string | undefined, eidConnections: Readonly<Record<string, string>>): string | undefined {
-  if (connection === undefined) return undefined
-  const named = Object.keys(eidConnections).find((eid) => eidConnections[eid] === connection)
-  if (named !== undefined) return named
+/** The eIDs EID_CONNECTIONS maps to this connection, else the eID it is named like; none for any other. */
+function eidsOfConnection (connection: string | undefined, eidConnections: Readonly<Record<string, string>>): string[] {
+  if (connection === undefined) return []
+  const mapped = Object.keys(eidConnections).filter((eid) => eidConnections[eid] === connection)
+  if (mapped.length > 0) return mapped
   const known = Object.hasOwn(eidConnections, connection) || EIDS.some((definition) => definition.eid === connection)
-  return known ? connection : undefined
+  return known ? [connection] : []
 }

@@ -10,6 +10,13 @@ export interface EidDefinition {
   readonly eid: string
   /** The `identityscheme` values Criipto Verify sends for it, lower case. */
   readonly identitySchemes: readonly string[]
+  /**
+   * Criipto Verify's acr values for it, lower case, as prefixes: the value
+   * itself or one that goes on after a colon (`urn:grn:authn:se:bankid` covers
+   * `urn:grn:authn:se:bankid:same-device`). Criipto signs the one used in
+   * `authenticationtype` (and `acr`).
+   */
+  readonly acrValues: readonly string[]
   /** ISO 3166-1 alpha-2 code of the country that issues the identifier. */
   readonly country: string
   /** `nationalId.type`: the identifier's own name in that country. */
@@ -31,6 +38,8 @@ export const EIDS: readonly EidDefinition[] = [
     // https://docs.criipto.com/verify/e-ids/itsme/ : "nationalnumber": "42501093792"
     eid: 'itsme',
     identitySchemes: ['itsme'],
+    // urn:grn:authn:itsme:basic, urn:grn:authn:itsme:advanced
+    acrValues: ['urn:grn:authn:itsme'],
     country: 'BE',
     type: 'rrn',
     claim: 'nationalnumber',
@@ -43,6 +52,8 @@ export const EIDS: readonly EidDefinition[] = [
     // library/src/claims.ts).
     eid: 'nobankid',
     identitySchemes: ['nobankid-oidc', 'nobankid'],
+    // urn:grn:authn:no:bankid, and its levels (urn:grn:authn:no:bankid:substantial…)
+    acrValues: ['urn:grn:authn:no:bankid'],
     country: 'NO',
     type: 'fodselsnummer',
     claim: 'socialno',
@@ -53,6 +64,8 @@ export const EIDS: readonly EidDefinition[] = [
     // "ssn": "196802020575"
     eid: 'sebankid',
     identitySchemes: ['sebankid'],
+    // urn:grn:authn:se:bankid, …:same-device, …:qr (formerly …:another-device)
+    acrValues: ['urn:grn:authn:se:bankid'],
     country: 'SE',
     type: 'personnummer',
     claim: 'ssn',
@@ -64,6 +77,8 @@ export const EIDS: readonly EidDefinition[] = [
     // ("Add CPR for MitID logins", or scope=openid ssn); MitID itself has no CPR.
     eid: 'dkmitid',
     identitySchemes: ['dkmitid'],
+    // urn:grn:authn:dk:mitid:low, …:substantial, …:high
+    acrValues: ['urn:grn:authn:dk:mitid'],
     country: 'DK',
     type: 'cpr',
     claim: 'cprNumberIdentifier',
@@ -76,6 +91,8 @@ export const EIDS: readonly EidDefinition[] = [
     // and is empty for bank logins, so it is not read.
     eid: 'ftn',
     identitySchemes: ['fitupas', 'fimobileid'],
+    // urn:grn:authn:fi:bank-id, urn:grn:authn:fi:mobile-id, urn:grn:authn:fi:all
+    acrValues: ['urn:grn:authn:fi'],
     country: 'FI',
     type: 'hetu',
     claim: 'hetu',
@@ -90,4 +107,13 @@ export const EIDS: readonly EidDefinition[] = [
 export function findEid (name: string): EidDefinition | undefined {
   const key = name.toLowerCase()
   return EIDS.find((definition) => definition.eid === key || definition.identitySchemes.includes(key))
+}
+
+/**
+ * The eID of a Criipto acr value (`urn:grn:authn:itsme:advanced` → itsme), in
+ * any case; `undefined` for any other value, such as an MFA policy URL.
+ */
+export function findEidByAcr (acr: string): EidDefinition | undefined {
+  const key = acr.toLowerCase()
+  return EIDS.find((definition) => definition.acrValues.some((prefix) => key === prefix || key.startsWith(`${prefix}:`)))
 }

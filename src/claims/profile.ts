@@ -1,8 +1,7 @@
 import { readString, toAddress, type Address } from './address.js'
-import { detectEid } from './detect-eid.js'
+import { detectEid, isAuth0Subject } from './detect-eid.js'
 import { readNames } from './names.js'
 import { toNationalId, type NationalId } from './national-id.js'
-import { normalizeNationalNumber } from './national-number.js'
 
 export type { Address, NationalId }
 
@@ -22,8 +21,6 @@ export interface Profile {
 export interface ProfileOptions {
   /** Namespace of the custom claims an Auth0 Action adds, e.g. 'https://example.com'. */
   claimsNamespace?: string
-  /** The eID name chosen at /login?eid=…, if any. */
-  eid?: string
   /** EID_CONNECTIONS: eID name → Auth0 connection name. */
   eidConnections?: Record<string, string>
 }
@@ -36,10 +33,14 @@ const BIRTHDATE = /^\d{4}(-\d{2}-\d{2})?$/
  * `session` part). Two dialects give the same profile: Auth0 with an Action
  * (standard claims plus `${claimsNamespace}/<Criipto's claim name>`, e.g.
  * `/nationalnumber`, `/address`, `/identityscheme`, `/ssn`) and Criipto Verify
- * as the issuer (standard claims plus those names bare). The eID detected
- * (see `detectEid`) decides which claim holds `nationalId`. A claim that was
- * not sent, has the wrong type, or (national identifiers) fails its check is
- * left out.
+ * as the issuer (standard claims plus those names bare). The eID comes from
+ * signed claims only (see `detectEid`) and decides which claim holds
+ * `nationalId`; `nationalNumber` is the Belgian number of an itsme login. Under
+ * Auth0 the namespaced claims are read only for a login through an eID
+ * connection: for anyone else (a database or social user) an Action has no eID
+ * data to give, so what it added can only be the user's own input. A claim
+ * that was not sent, has the wrong type, or (national identifiers) fails its
+ * check is left out.
  *
  * @throws TypeError when `sub` is not a non-empty string: callers pass only
  * claims whose ID token has already been validated.
@@ -49,9 +50,10 @@ export function toProfile (claims: Readonly<Record<string, unknown>>, options: P
   if (typeof sub !== 'string' || sub === '') throw new TypeError('toProfile needs claims with a non-empty sub')
   const namespace = options.claimsNamespace?.replace(/\/+$/, '')
   // The Action's namespaced claim wins; the bare name is what Criipto sends itself.
-  const custom = (name: string): unknown =>
+  const withNamespace = (name: string): unknown =>
     (namespace ? claims[`${namespace}/${name}`] : undefined) ?? claims[name]
-  const eid = detectEid(sub, readString(custom('identityscheme')), options.eid, options.eidConnections ?? {})
+  const eid = detectEid(sub, withNamespace, options.eidConnections ?? {})
+  const custom = isAuth0Subject(sub) && eid === undefined ? (name: string): unknown => claims[name] : withNamespace
 
   // Keys are added in the contract's order, which JSON keeps.
   const profile: Profile = { sub, ...readNames(claims, eid) }
@@ -59,9 +61,9 @@ export function toProfile (claims: Readonly<Record<string, unknown>>, options: P
   if (birthdate !== undefined) profile.birthdate = birthdate
   const gender = readString(claims.gender)
   if (gender !== undefined) profile.gender = gender
-  const nationalNumber = normalizeNationalNumber(custom('nationalnumber'))
-  if (nationalNumber !== undefined) profile.nationalNumber = nationalNumber
   const nationalId = toNationalId(eid, custom)
+  // The Belgian register number only as itsme asserts it: never beside another eID, nor without one.
+  if (nationalId?.country === 'BE') profile.nationalNumber = nationalId.value
   if (nationalId !== undefined) profile.nationalId = nationalId
   const address = toAddress(custom('address'))
   if (address !== undefined) profile.address = address

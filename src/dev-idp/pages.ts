@@ -22,6 +22,8 @@ const STYLE = `
   .brand div span { color: var(--muted); font-size: .85rem; }
   h1 { font-size: 1.3rem; margin: 0 0 4px; }
   p { margin: 0 0 20px; color: var(--muted); }
+  h2 { font-size: 1rem; margin: 18px 0 2px; }
+  p.note { margin-bottom: 10px; font-size: .88rem; }
   form { margin: 0; }
   .identity { display: flex; align-items: center; gap: 14px; width: 100%; text-align: left; border: 1px solid var(--line);
               background: #fff; border-radius: 14px; padding: 12px 14px; margin-bottom: 10px; cursor: pointer;
@@ -52,20 +54,32 @@ function initials (identity: TestIdentity): string {
   return `${identity.givenName.charAt(0)}${identity.familyName.charAt(0)}`.toUpperCase()
 }
 
-/** The identity chooser: one button per test identity, and a way to refuse. */
-export function chooserPage (uid: string, identities: readonly TestIdentity[]): string {
-  const action = `/interaction/${encodeURIComponent(uid)}`
-  const buttons = identities.map((identity) => `
+function identityButton (identity: TestIdentity): string {
+  return `
     <button type="submit" class="identity" name="identity" value="${escapeHtml(identity.id)}">
       <span class="avatar" aria-hidden="true">${escapeHtml(initials(identity))}</span>
       <span class="who"><strong>${escapeHtml(identity.label)}</strong><span>${escapeHtml(identity.description)}</span></span>
       <span class="chevron" aria-hidden="true">›</span>
-    </button>`).join('')
+    </button>`
+}
+
+/**
+ * The identity chooser: one button per test identity, and a way to refuse.
+ * Accounts that are no eID login (a database user) come apart, under their
+ * own heading, so nobody mistakes them for itsme test persons.
+ */
+export function chooserPage (uid: string, identities: readonly TestIdentity[]): string {
+  const action = `/interaction/${encodeURIComponent(uid)}`
+  const eids = identities.filter((identity) => identity.connection === 'itsme').map(identityButton).join('')
+  const others = identities.filter((identity) => identity.connection !== 'itsme').map(identityButton).join('')
+  const otherGroup = others === ''
+    ? ''
+    : `<h2>Not an eID</h2><p class="note">A password account of the same application, for testing that only eID logins get eID data.</p>${others}`
   return layout('Sign in with itsme (test)', `
     <div class="brand"><span class="mark" aria-hidden="true">i</span><div><strong>itsme</strong><span>Test sign-in</span></div></div>
     <h1>Who are you?</h1>
     <p>Choose a test person to sign in as. Their itsme data goes to the application, as a real itsme confirmation would send it.</p>
-    <form method="post" action="${action}/login">${buttons}</form>
+    <form method="post" action="${action}/login">${eids}${otherGroup}</form>
     <form method="post" action="${action}/abort"><button type="submit" class="cancel">Cancel and go back</button></form>
     <footer>Development only: this provider never runs in production.</footer>`)
 }

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { EIDS, findEid } from '../../src/claims/eids.js'
+import { EIDS, findEid, findEidByAcr } from '../../src/claims/eids.js'
 import { toNationalId } from '../../src/claims/national-id.js'
 
 t.test('the eID table is consistent', async (t) => {
@@ -15,7 +15,34 @@ t.test('the eID table is consistent', async (t) => {
     t.match(definition.country, /^[A-Z]{2}$/, `${definition.eid}: ISO 3166-1 alpha-2 country`)
     t.ok(definition.identitySchemes.every((scheme) => scheme === scheme.toLowerCase()), `${definition.eid}: schemes in lower case`)
     t.not(definition.claim, '', `${definition.eid}: names a claim`)
+    t.ok(definition.acrValues.length > 0 && definition.acrValues.every((acr) => /^urn:grn:authn:[a-z0-9:-]+[a-z0-9]$/.test(acr)), `${definition.eid}: Criipto acr values, lower case`)
   }
+  const acrs = EIDS.flatMap((definition) => definition.acrValues)
+  for (const acr of acrs) {
+    t.notOk(acrs.some((other) => other !== acr && other.startsWith(`${acr}:`)), `${acr}: no other eID's acr value starts with it`)
+  }
+})
+
+t.test('findEidByAcr knows Criipto\'s acr values and the levels under them, and nothing that only looks alike', async (t) => {
+  const rows: Array<[name: string, input: string, expected: string | undefined]> = [
+    ['itsme advanced', 'urn:grn:authn:itsme:advanced', 'itsme'],
+    ['itsme basic', 'urn:grn:authn:itsme:basic', 'itsme'],
+    ['Norwegian BankID', 'urn:grn:authn:no:bankid', 'nobankid'],
+    ['Norwegian BankID at a level', 'urn:grn:authn:no:bankid:substantial', 'nobankid'],
+    ['Swedish BankID on the same device', 'urn:grn:authn:se:bankid:same-device', 'sebankid'],
+    ['Swedish BankID by QR code', 'urn:grn:authn:se:bankid:qr', 'sebankid'],
+    ['MitID substantial', 'urn:grn:authn:dk:mitid:substantial', 'dkmitid'],
+    ['FTN banks', 'urn:grn:authn:fi:bank-id', 'ftn'],
+    ['FTN mobile certificate', 'urn:grn:authn:fi:mobile-id', 'ftn'],
+    ['upper case', 'URN:GRN:AUTHN:DK:MITID:HIGH', 'dkmitid'],
+    ['a longer word is not a level', 'urn:grn:authn:itsmex', undefined],
+    ['Vipps is not Norwegian BankID', 'urn:grn:authn:no:vipps', undefined],
+    ['the common prefix alone', 'urn:grn:authn', undefined],
+    ['an MFA policy', 'http://schemas.openid.net/pape/policies/2007/06/multi-factor', undefined],
+    ['an identityscheme is no acr', 'sebankid', undefined],
+    ['the empty string', '', undefined]
+  ]
+  for (const [name, input, expected] of rows) t.equal(findEidByAcr(input)?.eid, expected, name)
 })
 
 t.test('findEid knows short names and identityscheme values, in any case', async (t) => {

@@ -102,7 +102,8 @@ const rules: Row[] = [
     { sub: 'abc', givenName: 'Chris', familyName: 'Ricardo' }],
   ['a bad namespaced national number is left out', { sub: 'abc', [`${NS}/nationalnumber`]: '65070862268' }, { claimsNamespace: NS }, { sub: 'abc' }],
   ['a bad Criipto national number is left out', { sub: 'abc', nationalnumber: '6507086226' }, {}, { sub: 'abc' }],
-  ['a national number with separators is normalised', { sub: 'abc', nationalnumber: '65.07.08-622.67' }, {}, { sub: 'abc', nationalNumber: '65070862267' }],
+  ['a national number with separators is normalised', { sub: 'abc', acr: 'urn:grn:authn:itsme:advanced', nationalnumber: '65.07.08-622.67' }, {},
+    { sub: 'abc', nationalNumber: '65070862267', nationalId: { country: 'BE', type: 'rrn', value: '65070862267' }, eid: 'itsme' }],
   ['with itsme detected the national number is also the nationalId', { sub: 'abc', identityscheme: 'itsme', nationalnumber: '65.07.08-622.67' }, {},
     { sub: 'abc', nationalNumber: '65070862267', nationalId: { country: 'BE', type: 'rrn', value: '65070862267' }, eid: 'itsme' }],
   ['a bad national number gives neither field, even with itsme detected', { sub: 'abc', identityscheme: 'itsme', nationalnumber: '65070862268' }, {},
@@ -129,22 +130,20 @@ const rules: Row[] = [
   ['a country written in words is kept as sent', { sub: 'abc', address: { country: 'Belgique' } }, {}, { sub: 'abc', address: { country: 'Belgique' } }]
 ]
 
+/** An option older callers pass: the eid the browser chose at /login. It must change nothing. */
+const browserChoice = (eid: string, options: ProfileOptions = {}): ProfileOptions => ({ ...options, eid } as ProfileOptions)
+
 const eids: Row[] = [
   ['identityscheme itsme names itsme', { sub: 'abc', identityscheme: 'itsme' }, {}, { sub: 'abc', eid: 'itsme' }],
   ['identityscheme is read case-insensitively', { sub: 'abc', identityscheme: 'ItsMe' }, {}, { sub: 'abc', eid: 'itsme' }],
   ['a namespaced identityscheme is read', { sub: 'abc', [`${NS}/identityscheme`]: 'itsme' }, { claimsNamespace: NS }, { sub: 'abc', eid: 'itsme' }],
-  ['identityscheme wins over the login choice and the connection', { sub: 'oidc|corp|{x}', identityscheme: 'itsme' },
-    { eid: 'other', eidConnections: { other: 'corp' } }, { sub: 'oidc|corp|{x}', eid: 'itsme' }],
-  ['an identityscheme with no short name is reported as sent', { sub: 'abc', identityscheme: 'nldigid' }, { eid: 'itsme' }, { sub: 'abc', eid: 'nldigid' }],
+  ['an identityscheme with no short name is reported as sent', { sub: 'abc', identityscheme: 'nldigid' }, {}, { sub: 'abc', eid: 'nldigid' }],
   ['an unknown identityscheme is lower-cased like the known ones', { sub: 'abc', identityscheme: 'NLDigiD' }, {}, { sub: 'abc', eid: 'nldigid' }],
   ['Criipto\'s schemes map to our short names', { sub: 'abc', identityscheme: 'nobankid-oidc' }, {}, { sub: 'abc', eid: 'nobankid' }],
   ['both FTN schemes are ftn', { sub: 'abc', identityscheme: 'fimobileid' }, {}, { sub: 'abc', eid: 'ftn' }],
+  ['a non-string identityscheme names no eid', { sub: 'abc', identityscheme: 1 }, {}, { sub: 'abc' }],
   ['a connection named like one of our eIDs is that eID without any configuration', { sub: 'oidc|sebankid|{x}' }, {}, { sub: 'oidc|sebankid|{x}', eid: 'sebankid' }],
   ['a connection named like an identityscheme is not an eID without configuration', { sub: 'oidc|nobankid-oidc|{x}' }, {}, { sub: 'oidc|nobankid-oidc|{x}' }],
-  ['a non-string identityscheme falls back to the login choice', { sub: 'abc', identityscheme: 1 }, { eid: 'itsme' }, { sub: 'abc', eid: 'itsme' }],
-  ['the eid chosen at login names the source', { sub: 'abc' }, { eid: 'itsme' }, { sub: 'abc', eid: 'itsme' }],
-  ['the login choice wins over the connection', { sub: 'oidc|corp|{x}' }, { eid: 'itsme', eidConnections: { corp: 'corp' } }, { sub: 'oidc|corp|{x}', eid: 'itsme' }],
-  ['an empty login choice is ignored', { sub: 'abc' }, { eid: '' }, { sub: 'abc' }],
   ['the connection in an Auth0 sub is looked up in EID_CONNECTIONS', { sub: 'oidc|criipto-itsme|{x}' }, { eidConnections: { itsme: 'criipto-itsme' } },
     { sub: 'oidc|criipto-itsme|{x}', eid: 'itsme' }],
   ['a connection named like a configured eid is used as is', { sub: 'oidc|be-itsme|{x}' }, { eidConnections: { 'be-itsme': 'elsewhere' } },
@@ -159,7 +158,68 @@ const eids: Row[] = [
   ['a sub without pipes names no eid', { sub: CRIIPTO_SUB }, { eidConnections: { itsme: 'itsme' } }, { sub: CRIIPTO_SUB }]
 ]
 
-for (const [group, rows] of [['dialects', dialects], ['rules', rules], ['eid detection', eids]] as const) {
+/** Criipto's acr values, in `acr` or in its own `authenticationtype`, when Criipto is the issuer. */
+const acrs: Row[] = [
+  ['acr urn:grn:authn:itsme:advanced is itsme', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:itsme:advanced' }, {}, { sub: CRIIPTO_SUB, eid: 'itsme' }],
+  ['acr urn:grn:authn:itsme:basic is itsme', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:itsme:basic' }, {}, { sub: CRIIPTO_SUB, eid: 'itsme' }],
+  ['acr urn:grn:authn:no:bankid is nobankid', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:no:bankid' }, {}, { sub: CRIIPTO_SUB, eid: 'nobankid' }],
+  ['acr urn:grn:authn:se:bankid:same-device is sebankid', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:se:bankid:same-device' }, {}, { sub: CRIIPTO_SUB, eid: 'sebankid' }],
+  ['acr urn:grn:authn:se:bankid:qr is sebankid', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:se:bankid:qr' }, {}, { sub: CRIIPTO_SUB, eid: 'sebankid' }],
+  ['acr urn:grn:authn:dk:mitid:substantial is dkmitid', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:dk:mitid:substantial' }, {}, { sub: CRIIPTO_SUB, eid: 'dkmitid' }],
+  ['acr urn:grn:authn:fi:bank-id is ftn', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:fi:bank-id' }, {}, { sub: CRIIPTO_SUB, eid: 'ftn' }],
+  ['acr urn:grn:authn:fi:mobile-id is ftn', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:fi:mobile-id' }, {}, { sub: CRIIPTO_SUB, eid: 'ftn' }],
+  ['an acr is read case-insensitively', { sub: CRIIPTO_SUB, acr: 'URN:GRN:AUTHN:ITSME:ADVANCED' }, {}, { sub: CRIIPTO_SUB, eid: 'itsme' }],
+  ['Criipto\'s authenticationtype is read like acr', { sub: CRIIPTO_SUB, authenticationtype: 'urn:grn:authn:se:bankid:another-device' }, {}, { sub: CRIIPTO_SUB, eid: 'sebankid' }],
+  ['with acr itsme the national number is read', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:itsme:advanced', nationalnumber: '65070862267' }, {},
+    { sub: CRIIPTO_SUB, nationalNumber: '65070862267', nationalId: { country: 'BE', type: 'rrn', value: '65070862267' }, eid: 'itsme' }],
+  ['an acr that only begins like ours names no eid', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:itsmenot' }, {}, { sub: CRIIPTO_SUB }],
+  ['an acr of another eID names no eid', { sub: CRIIPTO_SUB, acr: 'urn:grn:authn:nl:digid:substantial' }, {}, { sub: CRIIPTO_SUB }],
+  ['an MFA acr names no eid', { sub: CRIIPTO_SUB, acr: 'http://schemas.openid.net/pape/policies/2007/06/multi-factor' }, {}, { sub: CRIIPTO_SUB }],
+  ['a non-string acr names no eid', { sub: CRIIPTO_SUB, acr: ['urn:grn:authn:itsme:advanced'] }, {}, { sub: CRIIPTO_SUB }],
+  ['identityscheme and an agreeing acr', { sub: CRIIPTO_SUB, identityscheme: 'itsme', acr: 'urn:grn:authn:itsme:advanced', authenticationtype: 'urn:grn:authn:itsme:advanced' }, {},
+    { sub: CRIIPTO_SUB, eid: 'itsme' }],
+  ['identityscheme and acr that disagree name no eid and no identifier', { sub: CRIIPTO_SUB, identityscheme: 'sebankid', acr: 'urn:grn:authn:itsme:advanced', nationalnumber: '65070862267', ssn: '196802020575' }, {},
+    { sub: CRIIPTO_SUB }],
+  ['identityscheme and authenticationtype that disagree name no eid', { sub: CRIIPTO_SUB, identityscheme: 'itsme', authenticationtype: 'urn:grn:authn:no:bankid' }, {}, { sub: CRIIPTO_SUB }]
+]
+
+/** Only what the provider signed counts: never the eid a browser asked for at /login. */
+const trust: Row[] = [
+  ['the eid the browser chose names nothing by itself', { sub: 'abc' }, browserChoice('itsme'), { sub: 'abc' }],
+  ['the browser\'s choice does not give a database user an eID', { sub: 'auth0|abc', [`${NS}/nationalnumber`]: '65070862267' }, browserChoice('itsme', { claimsNamespace: NS, eidConnections: { itsme: 'criipto-itsme' } }),
+    { sub: 'auth0|abc' }],
+  ['the browser\'s choice does not relabel an eID login', { sub: 'oidc|criipto-itsme|{x}' }, browserChoice('sebankid', { eidConnections: { itsme: 'criipto-itsme', sebankid: 'criipto-sebankid' } }),
+    { sub: 'oidc|criipto-itsme|{x}', eid: 'itsme' }],
+  ['the browser\'s choice does not override the identityscheme', { sub: 'abc', identityscheme: 'sebankid' }, browserChoice('itsme'), { sub: 'abc', eid: 'sebankid' }],
+  ['a database user with the Action\'s namespaced eID claims gets no eID, identifier or address', {
+    sub: 'auth0|6650f1c2a7b3e40012d4c9aa',
+    given_name: 'Mallory',
+    [`${NS}/identityscheme`]: 'itsme',
+    [`${NS}/nationalnumber`]: '65070862267',
+    [`${NS}/address`]: { street_address: 'Louizalaan 7', postal_code: '1000', locality: 'Brussel', country: 'BE' }
+  }, { claimsNamespace: NS, eidConnections: { itsme: 'criipto-itsme' } }, { sub: 'auth0|6650f1c2a7b3e40012d4c9aa', givenName: 'Mallory' }],
+  ['a database user with Criipto\'s bare claim names gets no eID either', { sub: 'auth0|abc', identityscheme: 'itsme', acr: 'urn:grn:authn:itsme:advanced', nationalnumber: '65070862267', ssn: '196802020575' },
+    {}, { sub: 'auth0|abc' }],
+  ['a social user with an Action\'s identityscheme gets no eID', { sub: 'google-oauth2|1234567890', [`${NS}/identityscheme`]: 'sebankid', [`${NS}/ssn`]: '196802020575' },
+    { claimsNamespace: NS }, { sub: 'google-oauth2|1234567890' }],
+  ['an Auth0 login through a connection that is no eID gets no eID from an identityscheme', { sub: 'oidc|corp-sso|{x}', [`${NS}/identityscheme`]: 'itsme', [`${NS}/nationalnumber`]: '65070862267' },
+    { claimsNamespace: NS, eidConnections: { itsme: 'criipto-itsme' } }, { sub: 'oidc|corp-sso|{x}' }],
+  ['an Auth0 login through a connection that is no eID gets no eID from an acr', { sub: 'samlp|corp-sso|x', acr: 'urn:grn:authn:itsme:advanced' },
+    { eidConnections: { itsme: 'criipto-itsme' } }, { sub: 'samlp|corp-sso|x' }],
+  ['through an eID connection an agreeing identityscheme is fine', { sub: 'oidc|criipto-itsme|{x}', [`${NS}/identityscheme`]: 'itsme' },
+    { claimsNamespace: NS, eidConnections: { itsme: 'criipto-itsme' } }, { sub: 'oidc|criipto-itsme|{x}', eid: 'itsme' }],
+  ['an identityscheme that contradicts the eID connection names no eid', { sub: 'oidc|criipto-itsme|{x}', [`${NS}/identityscheme`]: 'sebankid', [`${NS}/ssn`]: '196802020575', [`${NS}/nationalnumber`]: '65070862267' },
+    { claimsNamespace: NS, eidConnections: { itsme: 'criipto-itsme' } }, { sub: 'oidc|criipto-itsme|{x}' }],
+  ['one connection for several eIDs: the identityscheme picks among them', { sub: 'oidc|criipto|{x}', [`${NS}/identityscheme`]: 'nobankid-oidc' },
+    { claimsNamespace: NS, eidConnections: { sebankid: 'criipto', nobankid: 'criipto' } }, { sub: 'oidc|criipto|{x}', eid: 'nobankid' }],
+  ['one connection for several eIDs and no identityscheme: no eid', { sub: 'oidc|criipto|{x}' },
+    { eidConnections: { sebankid: 'criipto', nobankid: 'criipto' } }, { sub: 'oidc|criipto|{x}' }],
+  ['a Belgian national number without itsme is left out', { sub: 'abc', nationalnumber: '65070862267' }, {}, { sub: 'abc' }],
+  ['a Belgian national number under Swedish BankID is left out', { sub: 'abc', identityscheme: 'sebankid', nationalnumber: '65070862267' }, {}, { sub: 'abc', eid: 'sebankid' }],
+  ['a Belgian national number under an unknown eID is left out', { sub: 'abc', identityscheme: 'nldigid', nationalnumber: '65070862267' }, {}, { sub: 'abc', eid: 'nldigid' }]
+]
+
+for (const [group, rows] of [['dialects', dialects], ['rules', rules], ['eid detection', eids], ['acr values', acrs], ['signed claims only', trust]] as const) {
   t.test(group, async (t) => {
     for (const [name, claims, options, expected] of rows) {
       const profile = toProfile(claims, options)

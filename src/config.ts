@@ -20,7 +20,15 @@ export interface OidcConfig {
   readonly jwksCooldownSeconds: number
   /** An access token this close to expiry is refreshed before use. */
   readonly refreshMarginSeconds: number
+  /**
+   * What the logout redirect tells the provider about the session: `sid`
+   * sends `client_id` and the ID token's `sid` as `logout_hint`; `id_token`
+   * sends the whole ID token as `id_token_hint`, for providers that need it.
+   */
+  readonly logoutHint: LogoutHint
 }
+
+export type LogoutHint = 'sid' | 'id_token'
 
 export interface RedisHost { readonly host: string, readonly port: number }
 
@@ -97,6 +105,7 @@ const DEV_CLIENT_ID = 'bff-dev'
 /** The audience of service tokens the embedded provider mints for its development service client. */
 export const DEV_INTERNAL_AUDIENCE = 'urn:eid-bff:internal'
 const UPSTREAM_TOKENS = ['access', 'id', 'none'] as const
+const LOGOUT_HINTS: readonly LogoutHint[] = ['sid', 'id_token']
 /** The namespace the embedded provider's stand-in for the Auth0 Action uses. */
 export const DEV_CLAIMS_NAMESPACE = 'https://example.com'
 
@@ -134,7 +143,8 @@ export function loadConfig (env: Env): Config {
       backchannelLogoutUri: new URL('/backchannel-logout', baseUrl).href,
       httpTimeoutSeconds: readSeconds(env, 'OIDC_HTTP_TIMEOUT', 10),
       jwksCooldownSeconds: readSeconds(env, 'OIDC_JWKS_COOLDOWN', 30),
-      refreshMarginSeconds: readSeconds(env, 'TOKEN_REFRESH_MARGIN', 60)
+      refreshMarginSeconds: readSeconds(env, 'TOKEN_REFRESH_MARGIN', 60),
+      logoutHint: readLogoutHint(env)
     },
     devIdp: issuer === undefined ? { port: readPort(env, 'DEV_IDP_PORT', port === 0 ? 0 : port + 1) } : undefined,
     claims: { namespace: readNamespace(env) ?? (issuer === undefined ? DEV_CLAIMS_NAMESPACE : undefined) },
@@ -433,6 +443,14 @@ function readTrustProxy (env: Env, baseUrl: URL): boolean | string {
   if (raw === 'true' || raw === 'false') return raw === 'true'
   if (/^[\w.:/,\s-]+$/.test(raw)) return raw
   throw new ConfigError('TRUST_PROXY must be true, false, or comma-separated addresses, CIDR ranges or loopback/linklocal/uniquelocal')
+}
+
+function readLogoutHint (env: Env): LogoutHint {
+  const raw = readString(env, 'OIDC_LOGOUT_HINT') ?? 'sid'
+  if (!LOGOUT_HINTS.includes(raw as LogoutHint)) {
+    throw new ConfigError(`OIDC_LOGOUT_HINT must be one of ${LOGOUT_HINTS.join(', ')}`)
+  }
+  return raw as LogoutHint
 }
 
 /** A bearer token (RFC 6750 characters), long enough not to be guessed. */

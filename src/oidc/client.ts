@@ -29,8 +29,11 @@ export interface OidcClient {
   whenReady (): Promise<void>
   startLogin (options: { returnTo: string, eid: string | undefined }): Promise<{ url: URL, transaction: LoginTransaction }>
   finishLogin (callbackQuery: string, transaction: LoginTransaction): Promise<LoginResult>
-  /** The provider's end-session URL for this ID token, or undefined when it has none. */
-  endSessionUrl (idToken: string): URL | undefined
+  /**
+   * The provider's end-session URL for this login, or undefined when it has
+   * none. `sid` is the ID token's `sid` claim (ignored unless a string).
+   */
+  endSessionUrl (login: { idToken: string, sid: unknown }): URL | undefined
   /**
    * A refresh-token grant. The refreshed set keeps the old ID token (or
    * refresh token) when the provider sends no new one. Throws a 401
@@ -160,14 +163,21 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
       }
     },
 
-    endSessionUrl (idToken) {
+    endSessionUrl ({ idToken, sid }) {
       const { configuration } = current()
       if (configuration.serverMetadata().end_session_endpoint === undefined) return undefined
-      return client.buildEndSessionUrl(configuration, {
-        id_token_hint: idToken,
-        post_logout_redirect_uri: settings.postLogoutRedirectUri,
-        client_id: settings.clientId
-      })
+      // RP-Initiated Logout 1.0 lets client_id stand in for id_token_hint: the
+      // ID token (national number, address, birth date) would otherwise sit in
+      // the browser's history and the provider's access logs. The sid tells
+      // the provider whose session ends (Auth0 skips its confirmation prompt
+      // when it matches); some providers insist on the ID token instead.
+      const parameters: Record<string, string> = {
+        client_id: settings.clientId,
+        post_logout_redirect_uri: settings.postLogoutRedirectUri
+      }
+      if (settings.logoutHint === 'id_token') parameters.id_token_hint = idToken
+      else if (typeof sid === 'string' && sid !== '') parameters.logout_hint = sid
+      return client.buildEndSessionUrl(configuration, parameters)
     },
 
     async revokeRefreshToken (refreshToken, requestLog = log) {

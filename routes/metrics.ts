@@ -4,8 +4,13 @@ import { METRICS_CONTENT_TYPE } from '../src/metrics.js'
 import { errorResponses } from '../src/schemas.js'
 import { bearerTokenCheck } from '../src/security/bearer-token.js'
 
-/** `GET /metrics` for Prometheus; with METRICS_TOKEN set, only for callers that send it as a bearer token. */
+/**
+ * `GET /metrics` for Prometheus; with METRICS_TOKEN set, only for callers that
+ * send it as a bearer token. With METRICS_PORT set it is served on that port
+ * instead (plugins/metrics-listener.ts) and the public listener answers 404.
+ */
 const metrics: FastifyPluginAsync = async (app) => {
+  if (app.config.metricsListener !== undefined) return
   const token = app.config.metricsToken
   const authorized = token === undefined ? () => true : bearerTokenCheck(token)
 

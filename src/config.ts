@@ -30,6 +30,12 @@ export interface OidcConfig {
 
 export type LogoutHint = 'sid' | 'id_token'
 
+/** A listener of its own for `/metrics` (METRICS_PORT), away from the public one. */
+export interface MetricsListenerConfig {
+  readonly port: number
+  readonly host: string
+}
+
 export interface RedisHost { readonly host: string, readonly port: number }
 
 export interface SessionConfig {
@@ -94,6 +100,8 @@ export interface Config {
   readonly internalApi: InternalApiConfig
   /** When set, `/metrics` answers only requests that carry it as a bearer token. */
   readonly metricsToken: string | undefined
+  /** When set, `/metrics` is served there only, and the main listener answers 404 for it. */
+  readonly metricsListener: MetricsListenerConfig | undefined
   /** The demo frontend at `/` (DEMO); on outside production unless DEMO=false. */
   readonly demo: boolean
   readonly logLevel: string
@@ -128,7 +136,7 @@ export function loadConfig (env: Env): Config {
     port,
     host,
     baseUrl,
-    trustProxy: readTrustProxy(env, baseUrl),
+    trustProxy: readTrustProxy(env, baseUrl, production),
     oidc: {
       issuer,
       clientId: issuer === undefined ? DEV_CLIENT_ID : requireString(env, 'OIDC_CLIENT_ID'),
@@ -161,11 +169,16 @@ export function loadConfig (env: Env): Config {
       claimsTtlSeconds: readSeconds(env, 'CLAIMS_TTL', session.maxAgeSeconds)
     },
     metricsToken: readMetricsToken(env),
+    metricsListener: readMetricsListener(env, port, host),
     demo: readBoolean(env, 'DEMO') ?? !production,
     logLevel: readLogLevel(env)
   }
   if (!config.oidc.scope.split(' ').includes('openid')) {
     throw new ConfigError('OIDC_SCOPE must include openid')
+  }
+  // The metrics name every route and count every login: not for whoever reaches the public port.
+  if (production && config.metricsToken === undefined && config.metricsListener === undefined) {
+    throw new ConfigError('METRICS_PORT or METRICS_TOKEN is required when NODE_ENV=production: set METRICS_PORT to serve /metrics on a port of its own that only Prometheus reaches (e.g. 9464), or METRICS_TOKEN to a bearer token for it (e.g. openssl rand -hex 32)')
   }
   return deepFreeze(config)
 }
@@ -433,13 +446,21 @@ function readUpstreamToken (name: string, raw: unknown): UpstreamConfig['token']
 }
 
 /**
- * An https BASE_URL served on plain http means TLS ends at a proxy; without
- * trusting it, the gateway would see http and never set its Secure cookie.
- * By default only proxies on loopback and private networks are believed.
+ * An https BASE_URL served on plain http means TLS ends at a proxy, and only
+ * a believed proxy may say the request came over https and from which client
+ * address (the rate-limit key, the logged address). Believing every private
+ * range would let any client on one pick those itself, so production names
+ * its proxy; elsewhere only a proxy on this host is believed.
  */
-function readTrustProxy (env: Env, baseUrl: URL): boolean | string {
+function readTrustProxy (env: Env, baseUrl: URL, production: boolean): boolean | string {
   const raw = readString(env, 'TRUST_PROXY')
-  if (raw === undefined) return baseUrl.protocol === 'https:' ? 'loopback,linklocal,uniquelocal' : false
+  if (raw === undefined) {
+    if (baseUrl.protocol !== 'https:') return false
+    if (production) {
+      throw new ConfigError('TRUST_PROXY is required when NODE_ENV=production with an https BASE_URL: set it to the address or CIDR range of the proxy that ends TLS (e.g. 10.0.3.7 or 10.0.3.0/24), or false when no proxy is in front')
+    }
+    return 'loopback'
+  }
   if (raw === 'true' || raw === 'false') return raw === 'true'
   if (/^[\w.:/,\s-]+$/.test(raw)) return raw
   throw new ConfigError('TRUST_PROXY must be true, false, or comma-separated addresses, CIDR ranges or loopback/linklocal/uniquelocal')
@@ -451,6 +472,22 @@ function readLogoutHint (env: Env): LogoutHint {
     throw new ConfigError(`OIDC_LOGOUT_HINT must be one of ${LOGOUT_HINTS.join(', ')}`)
   }
   return raw as LogoutHint
+}
+
+/** METRICS_PORT (and METRICS_HOST, HOST by default): `/metrics` on a listener of its own. */
+function readMetricsListener (env: Env, mainPort: number, mainHost: string): MetricsListenerConfig | undefined {
+  const host = readString(env, 'METRICS_HOST')
+  const raw = readString(env, 'METRICS_PORT')
+  if (raw === undefined) {
+    if (host !== undefined) throw new ConfigError('METRICS_HOST needs METRICS_PORT: it is the address of the metrics listener')
+    return undefined
+  }
+  const port = Number(raw)
+  if (!/^\d+$/.test(raw) || port < 1 || port > 65535) {
+    throw new ConfigError('METRICS_PORT must be a port number from 1 to 65535')
+  }
+  if (port === mainPort) throw new ConfigError('METRICS_PORT must differ from PORT')
+  return { port, host: host ?? mainHost }
 }
 
 /** A bearer token (RFC 6750 characters), long enough not to be guessed. */

@@ -2,6 +2,7 @@ import t from 'tap'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { readFile } from 'node:fs/promises'
+import { BlockList } from 'node:net'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parse } from 'yaml'
@@ -21,6 +22,24 @@ interface ComposeService {
   environment?: Record<string, string>
   depends_on?: unknown
   volumes?: string[]
+  ports?: string[]
+  networks?: string[] | Record<string, { ipv4_address?: string } | null>
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>
+  networks?: Record<string, { ipam?: { config?: Array<{ subnet?: string }> } } | null>
+}
+
+/** The values `docker compose` would give `${NAME}`, `${NAME:-default}` and `${NAME:?message}` from an .env file. */
+function interpolate (value: string, dotenv: Record<string, string>): string {
+  return value.replace(/\$\{(\w+)(?::([-?])([^}]*))?\}/g, (_match, name: string, operator?: string, fallback?: string) =>
+    dotenv[name] !== undefined && dotenv[name] !== '' ? dotenv[name] : operator === '-' ? fallback ?? '' : '')
+}
+
+function networksOf (service: ComposeService): string[] {
+  const networks = service.networks ?? ['default']
+  return Array.isArray(networks) ? networks : Object.keys(networks)
 }
 
 // Docker cannot run here; these checks keep the compose file consistent with
@@ -97,4 +116,45 @@ t.test('deploy/example-upstream.mjs behind a real gateway: a signed-in call arri
   child.kill('SIGTERM')
   const [code] = await once(child, 'exit') as [number | null]
   t.equal(code, 0, 'SIGTERM stops it cleanly')
+})
+
+t.test('docker-compose.yml in production: the gateway believes only the proxy\'s fixed address and serves /metrics on a port the proxy never forwards', async (t) => {
+  const compose = parse(await readFile(join(root, 'docker-compose.yml'), 'utf8')) as ComposeFile
+  const { gateway, proxy } = compose.services
+  const env = gateway?.environment ?? {}
+
+  const subnet = compose.networks?.edge?.ipam?.config?.[0]?.subnet
+  t.match(subnet, /^\d+\.\d+\.\d+\.\d+\/\d+$/, 'the edge network has a subnet of its own')
+  const [network, prefix] = (subnet ?? '0.0.0.0/32').split('/') as [string, string]
+  const edge = new BlockList()
+  edge.addSubnet(network, Number(prefix))
+  const proxyNetworks = proxy?.networks as Record<string, { ipv4_address?: string } | null> | undefined
+  const proxyAddress = proxyNetworks?.edge?.ipv4_address as string
+  t.ok(edge.check(proxyAddress), `the proxy's fixed address ${proxyAddress} is on it`)
+  t.equal(env.TRUST_PROXY, proxyAddress, 'TRUST_PROXY names that address and nothing else')
+  t.same(Object.entries(compose.services).filter(([, service]) => networksOf(service).includes('edge')).map(([name]) => name).sort(), ['gateway', 'proxy'],
+    'only the proxy and the gateway are on the edge network')
+  t.same(networksOf(proxy ?? {}), ['edge'], 'the proxy reaches nothing else')
+  t.ok(networksOf(gateway ?? {}).includes('default'), 'the gateway reaches Redis and the example API on the default network')
+
+  t.equal(env.METRICS_PORT, '9464')
+  t.same(proxy?.ports, ['8080:8080'], 'only the proxy publishes a port')
+  t.same(gateway?.ports, undefined, 'the gateway publishes none, metrics port included')
+  const nginx = await readFile(join(root, 'deploy', 'nginx.conf'), 'utf8')
+  const directives = nginx.split('\n').map((line) => line.replace(/#.*/, '')).join('\n')
+  t.match(directives, /server gateway:3000 resolve;/, 'nginx forwards to the main port')
+  t.notOk(directives.includes(`:${env.METRICS_PORT ?? ''}`), 'and never to the metrics port')
+
+  const dotenv: Record<string, string> = {}
+  for (const match of (await readFile(join(root, 'deploy', 'compose.env.example'), 'utf8')).matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)) dotenv[match[1] as string] = match[2] as string
+  const resolved = (overrides: Record<string, string>): Record<string, string> =>
+    Object.fromEntries(Object.entries(env).map(([name, value]) => [name, interpolate(String(value), { ...dotenv, ...overrides })]))
+  const secret = { SESSION_SECRET: 'k3J9x-Qw7Lp2Zr8Tb5Nc1Vm6Yh4Gd0Fs', OIDC_CLIENT_ID: 'client', OIDC_CLIENT_SECRET: 'secret' }
+  for (const baseUrl of [dotenv.BASE_URL as string, 'https://app.example.com']) {
+    const config = loadConfig(resolved({ ...secret, BASE_URL: baseUrl }))
+    t.equal(config.production, true, `${baseUrl}: a production configuration`)
+    t.equal(config.trustProxy, proxyAddress, `${baseUrl}: only the proxy is believed`)
+    t.same(config.metricsListener, { port: 9464, host: '0.0.0.0' }, `${baseUrl}: /metrics on its own port, reachable on the compose network`)
+    t.equal(config.metricsToken, undefined, `${baseUrl}: the token stays optional`)
+  }
 })

@@ -24,9 +24,13 @@ t.test('.env.example as it is starts a development gateway, and in production as
   const text = await readFile(join(root, '.env.example'), 'utf8')
   const env: Record<string, string> = {}
   for (const match of text.matchAll(/^([A-Z][A-Z0-9_]*)=(.*)$/gm)) env[match[1] as string] = match[2] as string
-  t.same(Object.keys(env).sort(), ['OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ISSUER', 'SESSION_SECRET'], 'only what a deployment must set is uncommented')
+  t.same(Object.keys(env).sort(), ['METRICS_PORT', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET', 'OIDC_ISSUER', 'SESSION_SECRET', 'TRUST_PROXY'], 'only what a deployment must set is uncommented')
   t.ok(loadConfig(env).devIdp, 'empty means unset: the embedded provider')
   t.throws(() => loadConfig({ ...env, NODE_ENV: 'production' }), { name: 'ConfigError', message: /^OIDC_ISSUER is required/ })
+  const deployment = { ...env, NODE_ENV: 'production', BASE_URL: 'https://app.example.com', OIDC_ISSUER: 'https://tenant.eu.auth0.com/', OIDC_CLIENT_ID: 'client', OIDC_CLIENT_SECRET: 'secret', SESSION_SECRET: 'k3J9x-Qw7Lp2Zr8Tb5Nc1Vm6Yh4Gd0Fs' }
+  t.throws(() => loadConfig(deployment), { name: 'ConfigError', message: /^TRUST_PROXY is required/ }, 'the proxy must be named')
+  t.throws(() => loadConfig({ ...deployment, TRUST_PROXY: '10.0.3.7' }), { name: 'ConfigError', message: /^METRICS_PORT or METRICS_TOKEN is required/ }, 'the metrics must be kept from the public')
+  t.ok(loadConfig({ ...deployment, TRUST_PROXY: '10.0.3.7', METRICS_PORT: '9464' }).production, 'with both filled in, it starts')
 })
 
 t.test('each commented default is what the gateway uses', async (t) => {
@@ -52,10 +56,11 @@ t.test('each commented default is what the gateway uses', async (t) => {
     ['RATE_LIMIT_LOGIN', defaults.rateLimits.login],
     ['RATE_LIMIT_BACKCHANNEL', defaults.rateLimits.backchannelLogout],
     ['RATE_LIMIT_INTERNAL', defaults.rateLimits.internal],
+    ['OIDC_LOGOUT_HINT', defaults.oidc.logoutHint],
     ['LOG_LEVEL', defaults.logLevel]
   ]
   for (const [name, value] of rows) t.equal(shown[name], String(value), name)
-  const deployment = { NODE_ENV: 'production', BASE_URL: 'https://app.example.com', OIDC_ISSUER: 'https://tenant.eu.auth0.com/', OIDC_CLIENT_ID: 'client', OIDC_CLIENT_SECRET: 'secret', SESSION_SECRET: 'k3J9x-Qw7Lp2Zr8Tb5Nc1Vm6Yh4Gd0Fs' }
+  const deployment = { NODE_ENV: 'production', BASE_URL: 'https://app.example.com', OIDC_ISSUER: 'https://tenant.eu.auth0.com/', OIDC_CLIENT_ID: 'client', OIDC_CLIENT_SECRET: 'secret', SESSION_SECRET: 'k3J9x-Qw7Lp2Zr8Tb5Nc1Vm6Yh4Gd0Fs', TRUST_PROXY: '10.0.3.7', METRICS_PORT: '9464' }
   for (const [name, value] of Object.entries(shown)) {
     t.doesNotThrow(() => loadConfig({ ...deployment, [name]: value }), `${name}=${value} is a valid value`)
   }

@@ -129,4 +129,27 @@ t.test('every variable the manifests set is one src/config.ts reads, and togethe
   t.equal(config.host, '0.0.0.0')
   t.equal(config.session.store, 'redis')
   t.equal(config.session.secureCookie, true, 'an https BASE_URL: Secure, __Host- cookies')
+  t.equal(config.trustProxy, configMap.TRUST_PROXY, 'the ingress controller\'s range, named, never the every-private-range default')
+  t.notMatch(String(config.trustProxy), /uniquelocal|linklocal|^true$/, 'not every private address')
+  t.throws(() => loadConfig({ ...env, SESSION_SECRET: 'k3J9x-Qw7Lp2Zr8Tb5Nc1Vm6Yh4Gd0Fs', TRUST_PROXY: '' }), { name: 'ConfigError', message: /^TRUST_PROXY is required/ }, 'without it production does not start')
+})
+
+t.test('the manifests serve /metrics on the pods\' metrics port, which neither the Service nor the probes use', async (t) => {
+  const { byKind } = await manifests()
+  const deployment = only(byKind, 'Deployment')
+  const container = deployment.spec.template.spec.containers[0] as Json
+  const configMap = only(byKind, 'ConfigMap').data as Record<string, string>
+  const service = only(byKind, 'Service')
+  const metricsPort = container.ports.find((p: Json) => p.name === 'metrics') as Json | undefined
+  t.equal(String(metricsPort?.containerPort), configMap.METRICS_PORT, 'METRICS_PORT is the container\'s metrics port')
+  t.not(configMap.METRICS_PORT, String(container.ports.find((p: Json) => p.name === 'http')?.containerPort), 'apart from the public port')
+  t.notOk(service.spec.ports.some((p: Json) => p.targetPort === 'metrics' || String(p.targetPort) === configMap.METRICS_PORT || String(p.port) === configMap.METRICS_PORT), 'the Service does not expose it')
+  const annotations = deployment.spec.template.metadata.annotations as Record<string, string>
+  t.equal(annotations['prometheus.io/port'], configMap.METRICS_PORT, 'Prometheus is pointed at it')
+  t.equal(annotations['prometheus.io/path'], '/metrics')
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) t.equal(container[probe].httpGet.port, 'http', `${probe} on the public port`)
+
+  const env: Record<string, string> = { NODE_ENV: 'production', HOST: '0.0.0.0', ...configMap, SESSION_SECRET: 'k3J9x-Qw7Lp2Zr8Tb5Nc1Vm6Yh4Gd0Fs', OIDC_CLIENT_SECRET: 'secret', PORT: '3000' }
+  t.same(loadConfig(env).metricsListener, { port: Number(configMap.METRICS_PORT), host: '0.0.0.0' }, 'on every pod address, for the scraper')
+  t.throws(() => loadConfig({ ...env, METRICS_PORT: '' }), { name: 'ConfigError', message: /^METRICS_PORT or METRICS_TOKEN is required/ }, 'without it (and no token) production does not start')
 })

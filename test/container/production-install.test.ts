@@ -29,7 +29,7 @@ t.test('the built output starts from a production-only install, like the contain
 
   // Two replicas sharing Redis, as docker-compose.yml runs them.
   const { prefix } = await redisForTest(t)
-  const [portA, portB] = [await freePort(), await freePort()]
+  const [portA, portB, metricsA, metricsB] = [await freePort(), await freePort(), await freePort(), await freePort()]
   const baseUrl = `http://127.0.0.1:${portA}`
   const idp = await startTestIdp(t, baseUrl)
   const env = {
@@ -46,8 +46,9 @@ t.test('the built output starts from a production-only install, like the contain
     REDIS_URL,
     REDIS_KEY_PREFIX: prefix
   }
-  const a = startBuiltServer(t, dir, { ...env, PORT: String(portA) })
-  const b = startBuiltServer(t, dir, { ...env, PORT: String(portB) })
+  // Production keeps /metrics off the public port: each replica serves it on a port of its own.
+  const a = startBuiltServer(t, dir, { ...env, PORT: String(portA), METRICS_PORT: String(metricsA) })
+  const b = startBuiltServer(t, dir, { ...env, PORT: String(portB), METRICS_PORT: String(metricsB) })
   for (const port of [portA, portB]) {
     let ready = 0
     for (let i = 0; i < 100 && ready !== 200; i++) {
@@ -55,6 +56,12 @@ t.test('the built output starts from a production-only install, like the contain
       ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status, () => 0)
     }
     t.equal(ready, 200, `replica on ${port} is ready against the provider and Redis`)
+  }
+  for (const [port, metricsPort] of [[portA, metricsA], [portB, metricsB]] as const) {
+    t.equal((await fetch(`http://127.0.0.1:${port}/metrics`)).status, 404, `replica on ${port}: no /metrics on the public port`)
+    const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`)
+    t.equal(scrape.status, 200, `replica on ${port}: /metrics on its metrics port`)
+    t.match(await scrape.text(), /^# HELP bff_http_requests_total /m)
   }
   const health = await fetch(`${baseUrl}/healthz`)
   t.equal(health.status, 200)
@@ -91,4 +98,17 @@ t.test('production refuses to start with the development provider, in one clear 
     .then(() => ({ code: 0, stderr: '' }), (error: { code: number, stderr: string }) => error)
   t.equal(result.code, 1)
   t.equal(result.stderr, 'Configuration error: OIDC_ISSUER is required when NODE_ENV=production: the embedded development provider never runs in production\n')
+})
+
+t.test('production with the metrics open to the public port refuses to start, in one clear line', async (t) => {
+  await run('npm', ['run', 'build'], { cwd: root })
+  const env = { PATH: process.env.PATH, NODE_ENV: 'production', SESSION_SECRET: TEST_SECRET, OIDC_ISSUER: 'https://tenant.eu.auth0.com/', OIDC_CLIENT_ID: TEST_CLIENT_ID, OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET }
+  const result = await run(process.execPath, ['dist/src/server.js'], { cwd: root, env })
+    .then(() => ({ code: 0, stderr: '' }), (error: { code: number, stderr: string }) => error)
+  t.equal(result.code, 1)
+  t.match(result.stderr, /^Configuration error: METRICS_PORT or METRICS_TOKEN is required when NODE_ENV=production: [^\n]+\n$/)
+  const https = await run(process.execPath, ['dist/src/server.js'], { cwd: root, env: { ...env, BASE_URL: 'https://app.example.com', METRICS_PORT: '9464' } })
+    .then(() => ({ code: 0, stderr: '' }), (error: { code: number, stderr: string }) => error)
+  t.equal(https.code, 1)
+  t.match(https.stderr, /^Configuration error: TRUST_PROXY is required when NODE_ENV=production with an https BASE_URL: [^\n]+\n$/)
 })

@@ -22,7 +22,9 @@ export async function configEnvNames (): Promise<Set<string>> {
     OIDC_ISSUER: 'https://tenant.eu.auth0.com/',
     OIDC_CLIENT_ID: 'client',
     OIDC_CLIENT_SECRET: 'secret',
-    SESSION_SECRET: 'k3J9x-Qw7Lp2Zr8Tb5Nc1Vm6Yh4Gd0Fs'
+    SESSION_SECRET: 'k3J9x-Qw7Lp2Zr8Tb5Nc1Vm6Yh4Gd0Fs',
+    TRUST_PROXY: '10.0.0.0/8',
+    METRICS_PORT: '9464'
   }
   for (const env of [{}, production]) {
     loadConfig(new Proxy(env, {

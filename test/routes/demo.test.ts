@@ -7,7 +7,8 @@ import { GatewayError } from '../../src/errors.js'
 
 const BROWSER = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' }
 const STRICT_CSP = "default-src 'self';script-src 'self';style-src 'self';img-src 'self' data:;connect-src 'self';object-src 'none';base-uri 'none';form-action 'self';frame-ancestors 'none'"
-const PRODUCTION = { NODE_ENV: 'production', SESSION_SECRET: createHash('sha256').update('demo-test').digest('base64url') }
+// Production keeps /metrics from the public: here behind a token.
+const PRODUCTION = { NODE_ENV: 'production', SESSION_SECRET: createHash('sha256').update('demo-test').digest('base64url'), METRICS_TOKEN: 'metrics-token-0123456789abcdef' }
 
 t.test('in development a browser gets the demo page at /, under the strict policy, with no inline code', async (t) => {
   const { app } = await buildTestApp(t)

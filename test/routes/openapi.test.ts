@@ -243,7 +243,7 @@ t.test('the UI at /docs: strict policy plus the hash of its one inline style, on
 })
 
 t.test('in production there is no UI, and the document is still served', async (t) => {
-  const { app } = await buildTestApp(t, { NODE_ENV: 'production', SESSION_SECRET: createHash('sha256').update('openapi-test').digest('base64url') })
+  const { app } = await buildTestApp(t, { NODE_ENV: 'production', SESSION_SECRET: createHash('sha256').update('openapi-test').digest('base64url'), METRICS_TOKEN: 'metrics-token-0123456789abcdef' })
   t.equal((await app.inject({ method: 'GET', url: '/docs' })).statusCode, 404)
   t.equal((await app.inject({ method: 'GET', url: '/docs/json' })).statusCode, 404)
   t.equal((await app.inject({ method: 'GET', url: '/openapi.json' })).statusCode, 200)

@@ -9,6 +9,15 @@ const AUTH0: Env = {
   OIDC_CLIENT_ID: 'client',
   OIDC_CLIENT_SECRET: 'shh-very-secret-value'
 }
+/** A complete production configuration, each row taking one piece away. */
+const PRODUCTION: Env = {
+  ...AUTH0,
+  NODE_ENV: 'production',
+  BASE_URL: 'https://bff.example.com',
+  SESSION_SECRET: STRONG_SECRET,
+  TRUST_PROXY: '10.0.0.0/8',
+  METRICS_PORT: '9464'
+}
 
 t.test('Redis Sentinel and Cluster nodes are read as host:port lists', async (t) => {
   const sentinel = loadConfig({ REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'sessions' }).session
@@ -47,13 +56,39 @@ t.test('an https BASE_URL gives a Secure __Host- cookie', async (t) => {
   t.equal(config.session.secureCookie, true)
   t.equal(config.oidc.redirectUri, 'https://app.example.com/callback')
   t.equal(config.devIdp, undefined)
-  t.equal(config.trustProxy, 'loopback,linklocal,uniquelocal', 'TLS ends at a proxy on a private network')
+  t.equal(config.trustProxy, 'loopback', 'outside production only a proxy on this host is believed')
 })
 
 t.test('TRUST_PROXY takes Fastify\'s forms', async (t) => {
   t.equal(loadConfig({}).trustProxy, false, 'plain http: no proxy is believed')
   t.equal(loadConfig({ TRUST_PROXY: 'true' }).trustProxy, true)
   t.equal(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy, '10.0.0.0/8, 127.0.0.1')
+})
+
+t.test('TRUST_PROXY: never every private range by default; production with TLS at a proxy names that proxy', async (t) => {
+  const rows: Array<[name: string, env: Env, expected: boolean | string]> = [
+    ['an https BASE_URL outside production: loopback only', { BASE_URL: 'https://app.example.com' }, 'loopback'],
+    ['plain http outside production: nobody', { BASE_URL: 'http://localhost:3000' }, false],
+    ['production with the proxy\'s range', PRODUCTION, '10.0.0.0/8'],
+    ['production with the proxy\'s address', { ...PRODUCTION, TRUST_PROXY: '10.1.2.3' }, '10.1.2.3'],
+    ['production with no proxy in front, said so', { ...PRODUCTION, TRUST_PROXY: 'false' }, false],
+    ['production on a loopback http BASE_URL: nobody, nothing to ask', { ...PRODUCTION, BASE_URL: 'http://127.0.0.1:3000', TRUST_PROXY: undefined }, false]
+  ]
+  for (const [name, env, expected] of rows) t.equal(loadConfig(env).trustProxy, expected, name)
+})
+
+t.test('METRICS_PORT: /metrics on a listener of its own, on HOST unless METRICS_HOST says otherwise', async (t) => {
+  const rows: Array<[name: string, env: Env, expected: unknown]> = [
+    ['unset: /metrics stays on the main listener', {}, undefined],
+    ['a port: on HOST', { METRICS_PORT: '9464' }, { port: 9464, host: '127.0.0.1' }],
+    ['a port and HOST: on HOST', { HOST: '0.0.0.0', METRICS_PORT: '9464' }, { port: 9464, host: '0.0.0.0' }],
+    ['a port and METRICS_HOST: on that host', { HOST: '0.0.0.0', METRICS_PORT: '9464', METRICS_HOST: '10.0.0.7' }, { port: 9464, host: '10.0.0.7' }],
+    ['production with METRICS_PORT', PRODUCTION, { port: 9464, host: '127.0.0.1' }]
+  ]
+  for (const [name, env, expected] of rows) t.same(loadConfig(env).metricsListener, expected, name)
+  const tokenOnly = loadConfig({ ...PRODUCTION, METRICS_PORT: undefined, METRICS_TOKEN: 'metrics-token-0123456789abcdef' })
+  t.equal(tokenOnly.metricsListener, undefined, 'production with only METRICS_TOKEN: /metrics on the main listener, behind the token')
+  t.equal(tokenOnly.metricsToken, 'metrics-token-0123456789abcdef')
 })
 
 t.test('a real provider is read from the OIDC variables', async (t) => {
@@ -108,7 +143,15 @@ const bad: Array<[string, Env, RegExp]> = [
   ['LOG_LEVEL must be a pino level', { LOG_LEVEL: 'verbose' }, /^LOG_LEVEL must be one of/],
   ['production needs a real provider', { NODE_ENV: 'production', SESSION_SECRET: SECRET }, /^OIDC_ISSUER is required when NODE_ENV=production/],
   ['production needs a session secret', { ...AUTH0, NODE_ENV: 'production', BASE_URL: 'https://app.example.com' }, /^SESSION_SECRET is required when NODE_ENV=production/],
-  ['production needs https', { ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: SECRET, BASE_URL: 'http://app.example.com' }, /^BASE_URL must use https/]
+  ['production needs https', { ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: SECRET, BASE_URL: 'http://app.example.com' }, /^BASE_URL must use https/],
+  ['production with an https BASE_URL needs TRUST_PROXY', { ...PRODUCTION, TRUST_PROXY: undefined }, /^TRUST_PROXY is required when NODE_ENV=production with an https BASE_URL: set it to the address or CIDR range of the proxy that ends TLS/],
+  ['a blank TRUST_PROXY counts as unset in production', { ...PRODUCTION, TRUST_PROXY: '  ' }, /^TRUST_PROXY is required when NODE_ENV=production/],
+  ['production needs METRICS_PORT or METRICS_TOKEN', { ...PRODUCTION, METRICS_PORT: undefined }, /^METRICS_PORT or METRICS_TOKEN is required when NODE_ENV=production: set METRICS_PORT/],
+  ['production on a loopback http BASE_URL still needs METRICS_PORT or METRICS_TOKEN', { ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: STRONG_SECRET }, /^METRICS_PORT or METRICS_TOKEN is required/],
+  ['METRICS_PORT must be a port', { METRICS_PORT: 'nine' }, /^METRICS_PORT must be a port number from 1 to 65535/],
+  ['METRICS_PORT must not be 0', { METRICS_PORT: '0' }, /^METRICS_PORT must be a port number from 1 to 65535/],
+  ['METRICS_PORT must differ from PORT', { PORT: '8080', METRICS_PORT: '8080' }, /^METRICS_PORT must differ from PORT/],
+  ['METRICS_HOST needs METRICS_PORT', { METRICS_HOST: '0.0.0.0' }, /^METRICS_HOST needs METRICS_PORT/]
 ]
 
 for (const [name, env, message] of bad) {
@@ -172,7 +215,7 @@ t.test('the service API: on with the embedded provider, off with a real one unle
 t.test('DEMO: the demo frontend is on outside production, off in production, and either way by choice', async (t) => {
   t.equal(loadConfig({}).demo, true)
   t.equal(loadConfig({ DEMO: 'false' }).demo, false)
-  t.equal(loadConfig({ ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: STRONG_SECRET, BASE_URL: 'https://bff.example.com' }).demo, false)
-  t.equal(loadConfig({ ...AUTH0, NODE_ENV: 'production', SESSION_SECRET: STRONG_SECRET, BASE_URL: 'https://bff.example.com', DEMO: 'true' }).demo, true)
+  t.equal(loadConfig(PRODUCTION).demo, false)
+  t.equal(loadConfig({ ...PRODUCTION, DEMO: 'true' }).demo, true)
   t.throws(() => loadConfig({ DEMO: 'yes' }), { name: ConfigError.name, message: 'DEMO must be true or false' })
 })

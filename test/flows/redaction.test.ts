@@ -8,7 +8,8 @@ import { serviceToken } from '../helpers/service-token.js'
 import { DEV_SERVICE_CLIENT } from '../../src/dev-idp/index.js'
 
 t.test('a whole login, /me and logout at trace level leave no secret or personal value in the logs', async (t) => {
-  const stack = await startStack(t, { env: { LOG_LEVEL: 'trace' } })
+  // OIDC_LOGOUT_HINT=id_token only so the logout redirect hands this test the ID token to search for.
+  const stack = await startStack(t, { env: { LOG_LEVEL: 'trace', OIDC_LOGOUT_HINT: 'id_token' } })
   const browser = new TestBrowser()
   const login = await browser.get(`${stack.gatewayUrl}/login?returnTo=/x`)
   const authorize = new URL(login.location as string)

@@ -1,11 +1,13 @@
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type onRequestHookHandler } from 'fastify'
 import autoload from '@fastify/autoload'
 import type { Config } from './config.js'
 import { logOutput, loggerOptions } from './log.js'
 import { answerClientError } from './client-errors.js'
 import { requestIdOf } from './request-id.js'
+import { requestTargetViolation } from './security/request-target.js'
+import { securityHeaders } from './security/security-headers.js'
 
 export interface BuildOptions {
   readonly config: Config
@@ -29,9 +31,24 @@ const DEFAULT_LIMITS: ServerLimits = { headersTimeoutMs: 10_000, requestTimeoutM
 
 const root = join(fileURLToPath(import.meta.url), '..', '..')
 
+/**
+ * The first hook of every request, ahead of every plugin's. The hardening
+ * headers go on before anything can answer, so that refusals from later hooks
+ * (CSRF, rate limit, session store) carry them too; a route that may be
+ * cached replaces `cache-control` later. Then a request-target that is not a
+ * path is refused before any session is loaded or any route runs.
+ */
+function admitRequest (headers: Readonly<Record<string, string>>): onRequestHookHandler {
+  return function admitRequest (request, reply, done) {
+    reply.headers(headers)
+    done(requestTargetViolation(request.url))
+  }
+}
+
 /** The whole gateway, as the server runs it and as tests build it. */
 export async function buildApp ({ config, logStream, limits: overrides }: BuildOptions): Promise<FastifyInstance> {
   const limits = { ...DEFAULT_LIMITS, ...overrides }
+  const hardening = securityHeaders({ https: config.baseUrl.protocol === 'https:' })
   const app = Fastify({
     logger: { ...loggerOptions(config.logLevel), ...logOutput({ production: config.production, stream: logStream }) },
     trustProxy: config.trustProxy,
@@ -42,10 +59,10 @@ export async function buildApp ({ config, logStream, limits: overrides }: BuildO
     routerOptions: { maxParamLength: 200 },
     requestTimeout: limits.requestTimeoutMs,
     clientErrorHandler: answerClientError,
-    // A path that does not decode (`/%80`) never reaches a route or the error
-    // handler; the framework's own answer would echo the URL back.
+    // A path that does not decode (`/%80`) never reaches a hook, a route or the
+    // error handler; the framework's own answer would echo the URL back.
     frameworkErrors: (_error, _request, reply) => {
-      void (reply as FastifyReply).code(400).send({ error: 'invalid_request', message: 'The request URL is not valid' })
+      void (reply as FastifyReply).headers(hardening).code(400).send({ error: 'invalid_request', message: 'The request URL is not valid' })
     },
     http: {
       headersTimeout: limits.headersTimeoutMs,
@@ -54,6 +71,8 @@ export async function buildApp ({ config, logStream, limits: overrides }: BuildO
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs)
     }
   })
+  // Added to the root before any plugin is registered, so it runs before their hooks.
+  app.addHook('onRequest', admitRequest(hardening))
   await app.register(autoload, { dir: join(root, 'plugins'), options: { config } })
   await app.register(autoload, { dir: join(root, 'routes') })
   return app

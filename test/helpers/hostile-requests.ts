@@ -1,4 +1,5 @@
 import fc from 'fast-check'
+import { request, type Agent, type IncomingHttpHeaders } from 'node:http'
 
 /** A request as it goes on the wire: the path is already percent-encoded (or deliberately broken). */
 export interface RawRequest {
@@ -91,4 +92,94 @@ export function hostileRequests (routes: readonly RouteTemplate[]): fc.Arbitrary
     if (r.extraHeader !== undefined) headers['x-fuzz'] = r.extraHeader
     return { method: r.method, path: `${r.path}${r.query}`, headers, body: r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body }
   })
+}
+
+export interface RawAnswer {
+  readonly status: number
+  readonly headers: IncomingHttpHeaders
+  readonly body: string
+}
+
+/**
+ * Sends a request with exactly this request-target (absolute-form, `*`, broken
+ * escapes: what fetch() would normalise or refuse) to the server at `origin`.
+ * With `expectContinue`, the body waits for the server's `100 Continue`.
+ */
+export async function sendRaw (origin: string | URL, raw: RawRequest & { readonly expectContinue?: boolean }, agent?: Agent): Promise<RawAnswer> {
+  const { hostname, port } = new URL(origin)
+  return await new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...raw.headers }
+    if (raw.expectContinue === true) headers.expect = '100-continue'
+    // Node frames no body of its own for DELETE or OPTIONS: what followed would read as a second request.
+    if (raw.body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(raw.body.length)
+    const req = request({ host: hostname, port, method: raw.method, path: raw.path, headers, agent: agent ?? false }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    if (raw.expectContinue === true) {
+      req.on('continue', () => req.end(raw.body))
+      req.flushHeaders()
+    } else {
+      req.end(raw.body)
+    }
+  })
+}
+
+export interface ProxyTargetOptions {
+  /** The configured upstream names: `/api/<name>`. */
+  readonly mounts: readonly string[]
+  /** host:port of listeners a request must never reach (besides its upstream). */
+  readonly victims: readonly string[]
+  /** host:port of the gateway itself. */
+  readonly gateway: string
+}
+
+const hex = (byte: number, upper: boolean): string => {
+  const digits = byte.toString(16).padStart(2, '0')
+  return `%${upper ? digits.toUpperCase() : digits}`
+}
+
+/** A name with some of its characters percent-encoded, in either case. */
+function spelled (name: string): fc.Arbitrary<string> {
+  return fc.array(fc.constantFrom('plain', 'upper', 'lower'), { minLength: name.length, maxLength: name.length })
+    .map((choices) => [...name].map((char, i) => choices[i] === 'plain' ? char : hex(char.charCodeAt(0), choices[i] === 'upper')).join(''))
+}
+
+/**
+ * Request-targets aimed at the /api proxy the way an attacker writes them:
+ * absolute-form with userinfo tricks (`x@victim:port`, the scheme and userinfo
+ * as long as the mount), percent-encoded mount names, dot segments in every
+ * spelling, encoded slashes and backslashes, duplicated slashes, hosts in
+ * path segments, broken escapes, and queries that look like paths.
+ */
+export function proxyRequestTargets ({ mounts, victims, gateway }: ProxyTargetOptions): fc.Arbitrary<string> {
+  const host = fc.constantFrom(...victims, gateway, 'evil.example', 'localhost')
+  const segment = fc.oneof(
+    { arbitrary: fc.constantFrom('items', '42', 'a%20b', 'x.json', '...', '.a', 'a..', 'é', '~user', ':8080', 'a;b=c', 'a+b'), weight: 8 },
+    { arbitrary: fc.constantFrom('..', '.', '%2e%2e', '%2E%2E', '.%2e', '%2e.', '%2e', '..%2f', '%2f..', '%2F', 'a%2fb', '%5c', '%5C..%5C', '\\', '..\\', '', '%00', '%', '%zz', '%E0%A4%A', '%252e%252e', '%25', '%40'), weight: 4 },
+    { arbitrary: host.map((h) => `@${h}`), weight: 1 },
+    { arbitrary: host, weight: 1 },
+    { arbitrary: host.map((h) => `http:%2F%2F${h}`), weight: 1 },
+    { arbitrary: fc.string({ maxLength: 12 }).map((s) => encodeURIComponent(s)), weight: 3 }
+  )
+  const separator = fc.constantFrom('/', '/', '/', '//', '\\', '/./', '/../')
+  const rest = fc.array(fc.tuple(separator, segment), { maxLength: 5 }).map((parts) => parts.map(([sep, seg]) => `${sep}${seg}`).join(''))
+  const query = fc.oneof(
+    fc.constant(''),
+    fc.constantFrom('?next=../a', '?x=%', '?a=%zz&b=1', '?url=http://evil.example/', '?p=/../../etc/passwd', '?a=%2F..%2F', '?q=%20&q=%E2%82%AC', '?@evil.example', '?#frag'),
+    host.map((h) => `?redirect=//${h}/x`)
+  )
+  const mount = fc.constantFrom(...mounts)
+  const scheme = fc.constantFrom('http', 'https', 'HTTP', 'hTtPs')
+  const originForm = fc.tuple(mount.chain((name) => spelled(name)), rest, query).map(([name, r, q]) => `/api/${name}${r}${q}`)
+  const absoluteForm = fc.tuple(scheme, fc.oneof(host, fc.tuple(fc.constantFrom('x', 'xx', 'user:pass', gateway), host).map(([userinfo, h]) => `${userinfo}@${h}`)), mount.chain((name) => spelled(name)), rest, query)
+    .map(([s, authority, name, r, q]) => `${s}://${authority}/api/${name}${r}${q}`)
+  // Scheme and userinfo exactly as long as `/api/<mount>`: what an offset into the URL would cut off.
+  const aligned = fc.tuple(scheme, mount, fc.constantFrom(...victims), rest, query)
+    .filter(([s, name]) => `/api/${name}`.length > s.length + 3)
+    .map(([s, name, victim, r, q]) => `${s}://${'x'.repeat(`/api/${name}`.length - s.length - 3)}@${victim}/api/${name}${r}${q}`)
+  return fc.oneof({ arbitrary: originForm, weight: 4 }, { arbitrary: absoluteForm, weight: 2 }, { arbitrary: aligned, weight: 1 }, { arbitrary: fc.constant('*'), weight: 1 })
 }

@@ -3,7 +3,7 @@ import replyFrom from '@fastify/reply-from'
 import type { UpstreamConfig } from '../src/config.js'
 import { GatewayError } from '../src/errors.js'
 import { browserResponseHeaders, upstreamRequestHeaders } from '../src/proxy/headers.js'
-import { upstreamUrl } from '../src/proxy/target.js'
+import { upstreamTarget } from '../src/proxy/target.js'
 import { errorResponses } from '../src/schemas.js'
 import type { SessionUser } from '../src/sessions/types.js'
 
@@ -26,6 +26,7 @@ const api: FastifyPluginAsync = async (app) => {
     undici: { connections: 128, pipelining: 1, keepAliveTimeout: 30_000 }
   })
 
+  const publicUrl = app.config.baseUrl
   for (const [name, upstream] of upstreams) {
     const mountPath = `/api/${name}`
     const handler = async (request: Parameters<typeof proxy>[0], reply: FastifyReply): Promise<FastifyReply> =>
@@ -38,9 +39,9 @@ const api: FastifyPluginAsync = async (app) => {
         tags: ['api'],
         security: [{ sessionCookie: [], csrfHeader: [] }],
         response: {
-          '2xx': { description: `${name}'s own answer, streamed back with its status and headers (minus hop-by-hop headers and \`Set-Cookie\`)` },
+          '2xx': { description: `${name}'s own answer, streamed back with its status and headers (minus hop-by-hop headers, \`Set-Cookie\`, \`Access-Control-*\` and the gateway's own security headers, which stand)` },
           ...errorResponses({
-            400: '`invalid_request`: a path that would leave the mount (dot segments, encoded slashes)',
+            400: '`invalid_request`: a path that would leave the mount (dot segments, encoded slashes), or a query that is not valid percent-encoding',
             401: '`unauthenticated`: no session, an expired one, or one the provider has ended',
             403: '`csrf_required` or `cross_site_request`: the `X-CSRF: 1` header is missing, or the call came from another site',
             502: '`upstream_unavailable`: the service refused the connection or broke it',
@@ -55,16 +56,19 @@ const api: FastifyPluginAsync = async (app) => {
   }
 
   async function proxy (request: import('fastify').FastifyRequest, reply: FastifyReply, upstream: UpstreamConfig, mountPath: string): Promise<FastifyReply> {
-    const target = upstreamUrl(upstream.url, mountPath, request.url)
+    // The wildcard as the router matched it; undefined on `/api/<name>` itself.
+    const { url, query } = upstreamTarget(upstream.url, (request.params as { '*'?: string })['*'], request.url)
     // No token to send, no reason to renew one: the session alone admits the call.
     const user = upstream.token === 'none' ? request.requireUser() : await request.freshUser()
     const bearer = bearerFor(user, upstream)
     reply.header('x-request-id', request.id)
-    return reply.from(target, {
+    return reply.from(url, {
+      // The query as sent, beside the URL: reply-from would decode it and refuse `?next=../a`.
+      queryString: () => query,
       timeout: upstream.timeoutSeconds * 1000,
       // No retries: a retried POST could act twice, and an upstream's 503 is its own answer to give.
       retryDelay: () => null,
-      rewriteRequestHeaders: (original, headers) => upstreamRequestHeaders(headers, bearer, original.id),
+      rewriteRequestHeaders: (original, headers) => upstreamRequestHeaders(headers, { bearer, requestId: original.id, clientAddress: original.ip, publicUrl }),
       rewriteHeaders: (headers) => browserResponseHeaders(headers),
       onError: (proxyReply, { error }) => {
         const timedOut = (error as { statusCode?: number }).statusCode === 504

@@ -6,7 +6,8 @@ import { signInThroughGateway } from '../helpers/dev-idp-login.js'
 import type { DevIdpOptions } from '../../src/dev-idp/index.js'
 import { freePort } from '../helpers/free-port.js'
 import { startStack, type Stack } from '../helpers/gateway.js'
-import { startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js'
+import { sendRaw } from '../helpers/hostile-requests.js'
+import { HOSTILE_RESPONSE_HEADERS, startRecordingUpstream, type RecordingUpstream } from '../helpers/recording-upstream.js'
 import { TestBrowser } from '../helpers/test-browser.js'
 
 const CSRF = { 'x-csrf': '1' }
@@ -199,4 +200,84 @@ t.test('an access token about to expire is refreshed before it is relayed', asyn
   t.equal(refreshGrants, 1, 'exactly one refresh grant')
   t.ok(await userinfoSub(stack.idp.issuer, fresh), 'the fresh token is valid at the provider')
   t.equal(upstream.received.length, 9)
+})
+
+t.test('an upload above 1 MiB with Expect: 100-continue, as curl sends it, reaches the upstream intact', async (t) => {
+  const { stack, upstream } = await proxyStack(t)
+  const browser = new TestBrowser()
+  await signInThroughGateway(browser, stack.gatewayUrl)
+  const upload = randomBytes(3 * 1024 * 1024 + 17)
+  for (const method of ['POST', 'PUT']) {
+    const answer = await sendRaw(stack.gatewayUrl, {
+      method,
+      path: '/api/echo/upload',
+      headers: { ...CSRF, cookie: browser.cookieHeader(stack.gatewayUrl), 'content-type': 'application/octet-stream', 'content-length': String(upload.length) },
+      body: upload,
+      expectContinue: true
+    })
+    t.equal(answer.status, 200, `${method}: got ${answer.status} ${answer.body.slice(0, 100)}`)
+    const seen = upstream.received.at(-1)
+    t.equal(seen?.method, method)
+    t.equal(seen?.bodyBytes, upload.length, `${method}: every byte arrived`)
+    t.equal(seen?.bodySha256, createHash('sha256').update(upload).digest('hex'), `${method}: the same bytes`)
+    t.notOk(seen?.headers.expect, 'the upstream is not asked for a 100 Continue of its own')
+  }
+})
+
+t.test('an upstream\'s answer cannot replace the gateway\'s security headers or open CORS on its origin', async (t) => {
+  const { stack } = await proxyStack(t)
+  const browser = new TestBrowser()
+  await signInThroughGateway(browser, stack.gatewayUrl)
+  const own = await browser.get(`${stack.gatewayUrl}/no-such-route`)
+  const proxied = await browser.get(`${stack.gatewayUrl}/api/echo/hostile-headers`, CSRF)
+  t.equal(proxied.status, 200)
+  t.equal(proxied.json().ok, true, 'the upstream\'s body comes through')
+  for (const name of Object.keys(HOSTILE_RESPONSE_HEADERS)) {
+    t.equal(proxied.headers.get(name), own.headers.get(name), `${name}: ${String(own.headers.get(name))} as on the gateway's own answers, got ${String(proxied.headers.get(name))}`)
+  }
+  t.match(proxied.headers.get('content-security-policy'), /frame-ancestors 'none'/)
+  t.equal(proxied.headers.get('cache-control'), 'no-store')
+  t.equal(proxied.headers.get('strict-transport-security'), null, 'no HSTS on an http origin, the upstream\'s included')
+  t.same([...proxied.headers.keys()].filter((name) => name.startsWith('access-control-')), [], 'no CORS header')
+})
+
+t.test('the upstream learns the client address, host and protocol from the gateway, never from the browser', async (t) => {
+  const forged = {
+    'x-forwarded-for': '6.6.6.6',
+    forwarded: 'for=6.6.6.6;host=evil.example;proto=https',
+    'x-forwarded-host': 'evil.example',
+    'x-forwarded-proto': 'https',
+    'x-real-ip': '6.6.6.6'
+  }
+  const { stack, upstream } = await proxyStack(t)
+  const browser = new TestBrowser()
+  await signInThroughGateway(browser, stack.gatewayUrl)
+  const host = new URL(stack.gatewayUrl).host
+  t.equal((await browser.get(`${stack.gatewayUrl}/api/echo/who`, { ...CSRF, ...forged })).status, 200)
+  const seen = upstream.received.at(-1)?.headers ?? {}
+  t.same({
+    'x-forwarded-for': seen['x-forwarded-for'],
+    forwarded: seen.forwarded,
+    'x-forwarded-host': seen['x-forwarded-host'],
+    'x-forwarded-proto': seen['x-forwarded-proto'],
+    'x-real-ip': seen['x-real-ip']
+  }, {
+    'x-forwarded-for': '127.0.0.1',
+    forwarded: `for=127.0.0.1;host="${host}";proto=http`,
+    'x-forwarded-host': host,
+    'x-forwarded-proto': 'http',
+    'x-real-ip': '127.0.0.1'
+  }, 'the browser\'s own are dropped: the socket\'s address and BASE_URL instead')
+
+  t.test('behind a trusted proxy, the client address Fastify computed from it', async (t) => {
+    const { stack, upstream } = await proxyStack(t, {}, { TRUST_PROXY: '127.0.0.1' })
+    const browser = new TestBrowser()
+    await signInThroughGateway(browser, stack.gatewayUrl)
+    // The proxy on loopback appended the address it saw; what the client wrote before it is not believed.
+    t.equal((await browser.get(`${stack.gatewayUrl}/api/echo/who`, { ...CSRF, 'x-forwarded-for': '6.6.6.6, 198.51.100.7' })).status, 200)
+    const seen = upstream.received.at(-1)?.headers ?? {}
+    t.equal(seen['x-forwarded-for'], '198.51.100.7')
+    t.equal(seen['x-real-ip'], '198.51.100.7')
+    t.match(String(seen.forwarded), /^for=198\.51\.100\.7;/)
+  })
 })

@@ -22,6 +22,21 @@ export interface RecordingUpstream {
   close (): Promise<void>
 }
 
+/** What a careless or compromised service might answer with, to loosen the gateway's own policy. */
+export const HOSTILE_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  'content-security-policy': "default-src * 'unsafe-inline' 'unsafe-eval'",
+  'x-frame-options': 'ALLOWALL',
+  'cache-control': 'public, max-age=86400',
+  'strict-transport-security': 'max-age=0',
+  'referrer-policy': 'unsafe-url',
+  'x-content-type-options': 'sniff',
+  'cross-origin-resource-policy': 'cross-origin',
+  'access-control-allow-origin': 'https://evil.example',
+  'access-control-allow-credentials': 'true',
+  'access-control-allow-headers': 'x-csrf',
+  'access-control-expose-headers': 'x-request-id'
+}
+
 /**
  * A downstream service for proxy tests, on loopback: it records every request
  * it gets and answers by path:
@@ -30,9 +45,12 @@ export interface RecordingUpstream {
  * - `/hold`: answers only after `releaseHeld()` (a call in flight across something else);
  * - `/cookie`: tries to set a cookie;
  * - `/missing`: its own 404;
+ * - `/hostile-headers`: 200 with headers that would rule the gateway's origin
+ *   (`HOSTILE_RESPONSE_HEADERS`: a lax CSP, framing allowed, caching, HSTS, CORS);
  * - anything else: 200 with what it received, as JSON.
+ * With `echoOnly`, every path is "anything else" (for generated paths).
  */
-export async function startRecordingUpstream (): Promise<RecordingUpstream> {
+export async function startRecordingUpstream ({ echoOnly = false }: { echoOnly?: boolean } = {}): Promise<RecordingUpstream> {
   const received: ReceivedRequest[] = []
   let release: () => void = () => {}
   let released = new Promise<void>((resolve) => { release = resolve })
@@ -48,6 +66,11 @@ export async function startRecordingUpstream (): Promise<RecordingUpstream> {
       const record = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, bodyBytes: bytes, bodySha256: hash.digest('hex') }
       received.push(record)
       const path = record.url.split('?')[0] as string
+      if (echoOnly) {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        res.end(JSON.stringify(record))
+        return
+      }
       if (path.endsWith('/stream')) {
         res.writeHead(200, { 'content-type': 'text/plain' })
         res.write('first chunk\n')
@@ -65,6 +88,11 @@ export async function startRecordingUpstream (): Promise<RecordingUpstream> {
       }
       if (path.endsWith('/cookie')) {
         res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'bff=planted; Path=/' })
+        res.end('{"ok":true}')
+        return
+      }
+      if (path.endsWith('/hostile-headers')) {
+        res.writeHead(200, { 'content-type': 'application/json', ...HOSTILE_RESPONSE_HEADERS })
         res.end('{"ok":true}')
         return
       }

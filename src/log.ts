@@ -19,9 +19,37 @@ const REDACT_PATHS = [
   ...SECRET_KEYS.map((key) => `*.${key}`)
 ]
 
-/** Service lookups name the user in their path; subjects are personal data. */
-function withoutSubject (path: string): string {
-  return path.replace(/^\/internal\/users\/[^/]*/, '/internal/users/[redacted]')
+/** A path that might name a user, however it is spelled: `users`, or any percent-escape. */
+const MAY_NAME_A_USER = /users|%/i
+const ESCAPE = /%([0-9a-f]{2})/gi
+/** Escapes within escapes (`%2575` is `%75` is `u`) are undone this many times; deeper ones are redacted whole. */
+const DECODE_ROUNDS = 3
+
+/** Percent-escapes undone byte by byte, as Latin-1: never throws, and enough to find an ASCII word. */
+function decodeBytes (path: string): string {
+  return path.replace(ESCAPE, (_escape, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)))
+}
+
+/**
+ * The path to log: no query (/callback's holds the authorization code and
+ * state), and nothing after `users`, since service lookups name the user
+ * there and subjects are personal data. The line is written before any hook
+ * runs, so this must hold for every raw form, not only the one the route
+ * matches: absolute-form (`http://host/internal/users/…`), dot segments and
+ * doubled slashes (`/internal/../internal//users/…`), escapes in any case and
+ * nested (`/%69nternal/%2575sers/…`), encoded slashes and backslashes. The
+ * word is sought in the decoded path, so no spelling hides it.
+ */
+export function loggedPath (url: string): string {
+  const end = url.search(/[?#]/)
+  const path = end === -1 ? url : url.slice(0, end)
+  if (!MAY_NAME_A_USER.test(path)) return path
+  let decoded = path
+  for (let round = 0; round < DECODE_ROUNDS && decoded.includes('%'); round++) decoded = decodeBytes(decoded)
+  const users = decoded.search(/users/i)
+  if (users !== -1) return users + 5 === decoded.length ? decoded : `${decoded.slice(0, users + 5)}/[redacted]`
+  const deeper = decoded.search(ESCAPE)
+  return deeper === -1 ? path : `${decoded.slice(0, deeper)}[redacted]`
 }
 
 interface LoggedRequest {
@@ -37,12 +65,11 @@ export function loggerOptions (level: string): LoggerOptions {
     level,
     redact: { paths: REDACT_PATHS, censor: '[redacted]' },
     serializers: {
-      // The default serializer logs the whole URL, and /callback's query holds the
-      // authorization code and state.
+      // The default serializer logs the whole URL.
       req (request: LoggedRequest) {
         return {
           method: request.method,
-          path: withoutSubject(request.url.split('?', 1)[0] ?? ''),
+          path: loggedPath(request.url),
           reqId: request.id,
           remoteAddress: request.ip
         }

@@ -44,8 +44,8 @@ export default fp(async (app) => {
     const user = this.requireUser()
     try {
       const fresh = await refresher.fresh(this.session.sessionId, user)
-      // The refresher already stored it; our copy follows without a second write.
-      if (fresh !== user) this.session.adopt(fresh)
+      // The refresher already stored it; the store keeps the newer tokens whatever this request writes.
+      if (fresh !== user) this.session.user = fresh
       return fresh
     } catch (error) {
       const outage = error instanceof GatewayError && error.statusCode >= 500 && error.code !== 'session_store_unavailable'
@@ -56,4 +56,4 @@ export default fp(async (app) => {
       throw error
     }
   })
-}, { name: 'auth', dependencies: ['session', 'stores', 'oidc', 'metrics'] })
+}, { name: 'auth', dependencies: ['stores', 'oidc', 'metrics'] })

@@ -14,11 +14,6 @@ export default fp(async (app) => {
   app.decorateRequest('errorCode', undefined)
   app.setErrorHandler((error: FastifyError | GatewayError, request, reply) => {
     if (error instanceof GatewayError) {
-      if (error.code === 'session_store_unavailable') {
-        // The session would be saved again on the way out, fail again, and
-        // replace this answer with the framework's own: answer without it.
-        (request as { session?: unknown }).session = undefined
-      }
       const log = error.statusCode >= 500 ? request.log.warn.bind(request.log) : request.log.info.bind(request.log)
       log({ errorCode: error.code, statusCode: error.statusCode, causeName: (error.cause as Error | undefined)?.name }, 'request rejected')
       request.errorCode = error.code

@@ -121,20 +121,15 @@ export default fp(async (app) => {
   app.addHook('onReady', async () => { document = JSON.stringify(app.swagger()) })
 
   app.get('/openapi.json', {
-    config: { skipSession: true },
     schema: {
       summary: 'This OpenAPI document',
       description: 'The OpenAPI 3.1 description of every route, generated from the schemas the routes validate and serialise with.',
       tags: ['meta'],
       response: { 200: { description: 'An OpenAPI 3.1 document', type: 'object', additionalProperties: true } }
     }
-  }, async (_request, reply) => reply.type('application/json; charset=utf-8').send(document))
+  }, async function openapiDocument (_request, reply) { return await reply.type('application/json; charset=utf-8').send(document) })
 
   if (!config.production) {
-    // The UI's pages and assets never read the session, and must not fail with the session store.
-    app.addHook('onRoute', (route) => {
-      if (route.url === DOCS_PREFIX || route.url.startsWith(`${DOCS_PREFIX}/`)) route.config = { ...route.config, skipSession: true }
-    })
     const { default: swaggerUi } = await import('@fastify/swagger-ui')
     await app.register(swaggerUi, {
       routePrefix: DOCS_PREFIX,
@@ -146,4 +141,4 @@ export default fp(async (app) => {
       transformStaticCSP: (header) => header.replace("style-src 'self'", `style-src 'self' ${SWAGGER_UI_STYLE_HASH}`)
     })
   }
-}, { name: 'openapi', dependencies: ['config', 'session'] })
+}, { name: 'openapi', dependencies: ['config'] })

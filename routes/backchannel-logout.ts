@@ -36,7 +36,7 @@ const backchannelLogout: FastifyPluginAsync = async (app) => {
         })
       }
     }
-  }, async (request, reply) => {
+  }, async function endSessions (request, reply) {
     reply.header('cache-control', 'no-store')
     const token = request.body.logout_token
     if (token === undefined) throw new GatewayError('invalid_request', 'logout_token is required')

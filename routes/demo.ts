@@ -15,7 +15,6 @@ const demo: FastifyPluginAsync = async (app) => {
   ]
   for (const { url, file, mediaType, what } of assets) {
     app.get(url, {
-      config: { skipSession: true },
       schema: {
         summary: `The demo frontend's ${what}`,
         description: `A static file of the demo frontend served at \`/\` (development, or \`DEMO=true\`). Never personal: the page reads \`/me\` itself.`,
@@ -24,7 +23,7 @@ const demo: FastifyPluginAsync = async (app) => {
           200: { description: `The ${what}`, content: { [mediaType]: { schema: { type: 'string' } } } }
         }
       }
-    }, async (_request, reply) => await reply.type(file.contentType).send(file.body))
+    }, async function asset (_request, reply) { return await reply.type(file.contentType).send(file.body) })
   }
 }
 

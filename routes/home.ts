@@ -55,8 +55,6 @@ const home: FastifyPluginAsync = async (app) => {
   }
 
   app.get('/', {
-    // Neither answer reads the session, so a session store outage cannot fail them.
-    config: { skipSession: true },
     schema: {
       summary: 'Service index (and the demo frontend)',
       description: page === undefined
@@ -74,7 +72,7 @@ const home: FastifyPluginAsync = async (app) => {
         }
       }
     }
-  }, async (request, reply) => {
+  }, async function serviceIndex (request, reply) {
     reply.header('vary', 'Accept')
     if (page !== undefined && prefersHtml(request.headers.accept)) {
       return await reply.type(page.contentType).send(page.body)

@@ -50,8 +50,6 @@ const internalClaims: FastifyPluginAsync = async (app) => {
   }
 
   app.get<{ Params: { sub: string } }>('/internal/users/:sub/claims', {
-    // Services carry no cookie; a stray one must not load (or fail on) a session.
-    config: { skipSession: true },
     schema: {
       summary: 'A user\'s claims, for a service',
       description: `For services inside the platform. The caller sends \`Authorization: Bearer <JWT>\`: an access token from the identity provider, obtained with the client-credentials grant for the audience \`${audience}\`, verified against the provider's keys (\`iss\`, \`aud\`, \`exp\`, \`nbf\`, asymmetric \`alg\`). Its scopes decide what comes back (data minimisation): ${CLAIM_SCOPES.map((scope) => `\`${scope}\``).join(', ')}. The claims come from the user's latest login and are forgotten at logout. Every lookup is audited (caller, a hash of the subject, the scopes granted; never a claim value).`,
@@ -75,7 +73,7 @@ const internalClaims: FastifyPluginAsync = async (app) => {
         })
       }
     }
-  }, async (request, reply) => {
+  }, async function lookUpClaims (request, reply) {
     reply.header('cache-control', 'no-store')
     const token = bearerTokenOf(request.headers.authorization)
     if (token === undefined) {

@@ -15,9 +15,7 @@ const metrics: FastifyPluginAsync = async (app) => {
   const authorized = token === undefined ? () => true : bearerTokenCheck(token)
 
   app.get('/metrics', {
-    // Never reads the session, so a failing store cannot hide the metrics that show it;
-    // scrapes every few seconds would drown the request log at info.
-    config: { skipSession: true },
+    // Scrapes every few seconds would drown the request log at info.
     logLevel: 'warn',
     schema: {
       summary: 'Prometheus metrics',
@@ -29,7 +27,7 @@ const metrics: FastifyPluginAsync = async (app) => {
         ...errorResponses({ 401: '`unauthenticated`: `METRICS_TOKEN` is set and the request does not carry it as a bearer token' })
       }
     }
-  }, async (request, reply) => {
+  }, async function exposition (request, reply) {
     reply.header('cache-control', 'no-store')
     if (!authorized(request.headers.authorization)) {
       reply.header('www-authenticate', 'Bearer realm="metrics"')

@@ -74,6 +74,7 @@ export async function buildApp ({ config, logStream, limits: overrides }: BuildO
   // Added to the root before any plugin is registered, so it runs before their hooks.
   app.addHook('onRequest', admitRequest(hardening))
   await app.register(autoload, { dir: join(root, 'plugins'), options: { config } })
-  await app.register(autoload, { dir: join(root, 'routes') })
+  // routes/browser/ (the routes a signed-in browser uses) gets its sessions from its autohooks.ts.
+  await app.register(autoload, { dir: join(root, 'routes'), autoHooks: true, dirNameRoutePrefix: false })
   return app
 }

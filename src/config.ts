@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { ConfigError } from './errors.js'
+import { sessionCookie } from './sessions/session-cookie.js'
 
 export type Env = Readonly<Record<string, string | undefined>>
 
@@ -226,7 +227,7 @@ function readSessionConfig (env: Env, baseUrl: URL, production: boolean): Sessio
     idleTimeoutSeconds,
     maxAgeSeconds,
     maxEntries: readSeconds(env, 'SESSION_MAX_ENTRIES', 100_000, 'a positive whole number'),
-    cookieName: secureCookie ? '__Host-bff' : 'bff',
+    cookieName: sessionCookie(secureCookie).name,
     secureCookie
   }
 }

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import type { IdTokenClaims } from '../oidc/tokens.js'
-import type { LoginTransaction, SessionUser, TokenSet } from './types.js'
+import type { SessionUser, TokenSet } from './types.js'
 
 /** Claims that only serve validation and would bloat every session. */
 const PROTOCOL_CLAIMS = ['iss', 'aud', 'exp', 'iat', 'nbf', 'nonce', 'at_hash', 'c_hash', 'azp', 'auth_time', 'jti']
 
 /** The signed-in user as the session keeps it, from a verified login. */
-export function toSessionUser (claims: IdTokenClaims, tokens: TokenSet, transaction: LoginTransaction, maxAgeSeconds: number, now = Date.now()): SessionUser {
+export function toSessionUser (claims: IdTokenClaims, tokens: TokenSet, maxAgeSeconds: number, now = Date.now()): SessionUser {
   const kept: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(claims)) {
     if (!PROTOCOL_CLAIMS.includes(name)) kept[name] = value
@@ -21,20 +21,4 @@ export function toSessionUser (claims: IdTokenClaims, tokens: TokenSet, transact
     signedInAt: now,
     expiresAt: now + maxAgeSeconds * 1000
   }
-}
-
-/** Pending logins with the given one added; the oldest go beyond `limit`, expired ones always. */
-export function addLogin (logins: Readonly<Record<string, LoginTransaction>> | undefined, transaction: LoginTransaction, limit: number, ttlSeconds: number): Record<string, LoginTransaction> {
-  const fresh = Object.values(logins ?? {})
-    .filter((login) => login.createdAt + ttlSeconds * 1000 > transaction.createdAt)
-    .sort((a, b) => a.createdAt - b.createdAt)
-    .slice(-(limit - 1))
-  return Object.fromEntries([...fresh, transaction].map((login) => [login.state, login]))
-}
-
-/** Pending logins without the one for `state` (single use). */
-export function withoutLogin (logins: Readonly<Record<string, LoginTransaction>> | undefined, state: string): Record<string, LoginTransaction> {
-  const rest = { ...logins }
-  delete rest[state]
-  return rest
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { GatewayError } from '../errors.js'
-import { LOGIN_TTL_SECONDS } from './gateway-session.js'
+import { LOGIN_TTL_SECONDS } from './pending-logins.js'
 import { sessionTtlSeconds, type Locks, type SessionStore } from './store.js'
 import type { SessionUser, TokenSet } from './types.js'
 

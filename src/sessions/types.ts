@@ -44,4 +44,6 @@ export interface SessionData {
   /** Pending logins keyed by state: a few tabs may start a login at once. */
   logins?: Readonly<Record<string, LoginTransaction>>
   user?: SessionUser
+  /** Epoch milliseconds when the store first held this session. */
+  createdAt?: number
 }

@@ -1,8 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { GatewayError } from '../src/errors.js'
-import { toSessionUser, withoutLogin } from '../src/sessions/session-user.js'
-import { LOGIN_TTL_SECONDS } from '../src/sessions/gateway-session.js'
-import { errorResponses, redirectResponse } from '../src/schemas.js'
+import { takeLogin } from '../../src/sessions/pending-logins.js'
+import { toSessionUser } from '../../src/sessions/session-user.js'
+import { errorResponses, redirectResponse } from '../../src/schemas.js'
 
 interface CallbackQuery { state?: string }
 
@@ -39,30 +38,22 @@ const callback: FastifyPluginAsync = async (app) => {
         })
       }
     }
-  }, async (request, reply) => {
+  }, async function finishLogin (request, reply) {
     reply.header('cache-control', 'no-store')
-    const state = request.query.state
-    const logins = request.session.logins
-    const transaction = state !== undefined && logins !== undefined && Object.hasOwn(logins, state) ? logins[state] : undefined
-    // A session left with nothing in it is removed on the way out (src/sessions/gateway-session.ts).
-    if (state === undefined || transaction === undefined) {
-      throw new GatewayError('invalid_state', 'This login is unknown to this browser, already finished, or expired; start again', 400)
-    }
-    // Single use, whatever happens next: a replay of this URL finds nothing.
-    request.session.logins = withoutLogin(logins, state)
-    if (transaction.createdAt + LOGIN_TTL_SECONDS * 1000 < Date.now()) {
-      throw new GatewayError('invalid_state', 'This login took too long; start again', 400)
-    }
-
-    const query = request.url.slice(request.url.indexOf('?') + 1)
-    const result = await app.oidc.finishLogin(query, transaction)
+    const transaction = takeLogin(request.session, request.query.state)
+    const result = await app.oidc.finishLogin(callbackQuery(request.url), transaction)
     // A fresh id for the signed-in session: an id planted before login is worthless.
     await request.session.regenerate()
-    const user = toSessionUser(result.claims, result.tokens, transaction, app.config.session.maxAgeSeconds)
-    request.session.user = user
+    request.session.user = toSessionUser(result.claims, result.tokens, app.config.session.maxAgeSeconds)
     request.log.info({ eid: transaction.eid }, 'login succeeded')
     return reply.redirect(transaction.returnTo, 302)
   })
+}
+
+/** The query of a request URL (origin-form, src/security/request-target.ts), as the provider sent it. */
+function callbackQuery (url: string): string {
+  const at = url.indexOf('?')
+  return at === -1 ? '' : url.slice(at + 1)
 }
 
 export default callback

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { toProfile, type Profile } from '../src/claims/profile.js'
-import { errorResponses } from '../src/schemas.js'
-import type { SessionUser } from '../src/sessions/types.js'
+import { toProfile, type Profile } from '../../src/claims/profile.js'
+import { errorResponses } from '../../src/schemas.js'
+import type { SessionUser } from '../../src/sessions/types.js'
 
 const me: FastifyPluginAsync = async (app) => {
   const { claims, oidc, session: sessionSettings } = app.config
@@ -45,7 +45,7 @@ const me: FastifyPluginAsync = async (app) => {
         })
       }
     }
-  }, async (request, reply) => {
+  }, async function readProfile (request, reply) {
     // Renewing here keeps the tokens alive and notices a session ended at the provider.
     const user = await request.freshUser({ tolerateProviderOutage: true })
     reply.header('cache-control', 'no-store')

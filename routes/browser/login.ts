@@ -1,12 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { GatewayError } from '../src/errors.js'
-import { safeReturnTo } from '../src/return-to.js'
-import { addLogin } from '../src/sessions/session-user.js'
-import { LOGIN_TTL_SECONDS } from '../src/sessions/gateway-session.js'
-import { errorResponses, redirectResponse } from '../src/schemas.js'
-
-/** Enough for a few tabs that start a login at once; more only costs memory. */
-const MAX_PENDING_LOGINS = 3
+import { GatewayError } from '../../src/errors.js'
+import { safeReturnTo } from '../../src/return-to.js'
+import { beginLogin } from '../../src/sessions/pending-logins.js'
+import { errorResponses, redirectResponse } from '../../src/schemas.js'
 
 interface LoginQuery { returnTo?: string, eid?: string }
 
@@ -44,7 +40,7 @@ const login: FastifyPluginAsync = async (app) => {
         })
       }
     }
-  }, async (request, reply) => {
+  }, async function startLogin (request, reply) {
     const eid = request.query.eid === '' ? undefined : request.query.eid
     const connections = app.config.oidc.eidConnections
     if (eid !== undefined && !Object.hasOwn(connections, eid)) {
@@ -54,7 +50,7 @@ const login: FastifyPluginAsync = async (app) => {
         : 'This gateway has no eID connections configured (EID_CONNECTIONS)')
     }
     const { url, transaction } = await app.oidc.startLogin({ returnTo: safeReturnTo(request.query.returnTo), eid })
-    request.session.logins = addLogin(request.session.logins, transaction, MAX_PENDING_LOGINS, LOGIN_TTL_SECONDS)
+    beginLogin(request.session, transaction)
     return reply.header('cache-control', 'no-store').redirect(url.href, 302)
   })
 }

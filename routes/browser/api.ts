@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import replyFrom from '@fastify/reply-from'
-import type { UpstreamConfig } from '../src/config.js'
-import { GatewayError } from '../src/errors.js'
-import { browserResponseHeaders, upstreamRequestHeaders } from '../src/proxy/headers.js'
-import { upstreamTarget } from '../src/proxy/target.js'
-import { errorResponses } from '../src/schemas.js'
-import type { SessionUser } from '../src/sessions/types.js'
+import type { UpstreamConfig } from '../../src/config.js'
+import { GatewayError } from '../../src/errors.js'
+import { browserResponseHeaders, upstreamRequestHeaders } from '../../src/proxy/headers.js'
+import { upstreamTarget } from '../../src/proxy/target.js'
+import { errorResponses } from '../../src/schemas.js'
+import type { SessionUser } from '../../src/sessions/types.js'
 
 const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS']
 
@@ -29,8 +29,9 @@ const api: FastifyPluginAsync = async (app) => {
   const publicUrl = app.config.baseUrl
   for (const [name, upstream] of upstreams) {
     const mountPath = `/api/${name}`
-    const handler = async (request: Parameters<typeof proxy>[0], reply: FastifyReply): Promise<FastifyReply> =>
-      await proxy(request, reply, upstream, mountPath)
+    const handler = async function relay (request: Parameters<typeof proxy>[0], reply: FastifyReply): Promise<FastifyReply> {
+      return await proxy(request, reply, upstream, mountPath)
+    }
     const options = {
       config: { csrf: true },
       schema: {

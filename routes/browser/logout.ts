@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { GatewayError } from '../src/errors.js'
-import { errorResponses, redirectResponse } from '../src/schemas.js'
+import { GatewayError } from '../../src/errors.js'
+import { errorResponses, redirectResponse } from '../../src/schemas.js'
 
 interface LogoutQuery { sid?: string }
 
@@ -24,7 +24,7 @@ const logout: FastifyPluginAsync = async (app) => {
         })
       }
     }
-  }, async (request, reply) => {
+  }, async function signOut (request, reply) {
     reply.header('cache-control', 'no-store')
     const user = request.session.user
     if (user === undefined) return reply.redirect('/', 302)
@@ -37,7 +37,7 @@ const logout: FastifyPluginAsync = async (app) => {
     // Not awaited: logout must not wait on the provider; the helper never throws.
     // The logout's own logger: a failure is logged under its request id.
     if (refreshToken !== undefined) void app.oidc.revokeRefreshToken(refreshToken, request.log.child({ module: 'oidc' }))
-    // The session plugin clears the cookie of a destroyed session; the claims directory forgets with it.
+    // The cookie of a destroyed session is cleared on the way out (autohooks.ts); the claims directory forgets with it.
     await request.session.destroy()
     request.log.info('logout')
     return reply.redirect(endSession?.href ?? '/', 302)

@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors.js'
 import type { KeyedHash } from '../security/keyed-hash.js'
 import type { SessionCipher } from './cipher.js'
+import { userData } from './session-user.js'
 import type { RedisClient } from './redis-connection.js'
 import { storeCall } from './store-errors.js'
 import { isLive, keepNewerTokens, tokenGeneration, type SessionStore } from './store.js'
@@ -126,7 +127,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   #encrypt (name: string, data: SessionData): string {
-    return this.#options.cipher.encrypt(name, data)
+    return this.#options.cipher.encrypt(name, data.user === undefined ? data : { ...data, user: userData(data.user) })
   }
 
   #decode (name: string, value: string): SessionData | undefined {

@@ -1,4 +1,5 @@
 import { LOGIN_TTL_SECONDS } from './pending-logins.js'
+import { sessionUserOf } from './session-user.js'
 import { storeCall } from './store-errors.js'
 import { isLive, sessionTtlSeconds, type SessionStore } from './store.js'
 import type { SessionData } from './types.js'
@@ -41,8 +42,12 @@ export class SessionStoreAdapter {
       await storeCall(() => this.#store.destroy(id))
       return undefined
     }
-    // Written before sessions recorded their creation: in the store all the same.
-    return data.createdAt === undefined ? { ...data, createdAt: data.user?.signedInAt ?? Date.now() } : data
+    return {
+      ...data,
+      ...(data.user === undefined ? {} : { user: sessionUserOf(data.user) }),
+      // Written before sessions recorded their creation: in the store all the same.
+      createdAt: data.createdAt ?? data.user?.signedInAt ?? Date.now()
+    }
   }
 
   /** What `get` answers for `id` next, without asking the store again. */

@@ -1,3 +1,4 @@
+import { sessionUserOf } from './session-user.js'
 import type { SessionData, SessionUser } from './types.js'
 
 /**
@@ -65,7 +66,7 @@ export function keepNewerTokens (incoming: SessionData, stored: SessionData | un
   const storedUser = stored?.user
   if (user === undefined || storedUser === undefined || storedUser.sid !== user.sid) return incoming
   if (storedUser.tokens.generation <= user.tokens.generation) return incoming
-  return { ...incoming, user: { ...user, tokens: storedUser.tokens } }
+  return { ...incoming, user: sessionUserOf({ ...user, tokens: storedUser.tokens }) }
 }
 
 /** Whether a session's user is still within its absolute lifetime. */

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { GatewayError } from '../errors.js'
 import { LOGIN_TTL_SECONDS } from './pending-logins.js'
 import { sessionTtlSeconds, type Locks, type SessionStore } from './store.js'
+import { sessionUserOf } from './session-user.js'
 import type { SessionUser, TokenSet } from './types.js'
 
 export interface TokenRefresherOptions {
@@ -94,7 +95,7 @@ export class TokenRefresher {
       if (error instanceof GatewayError && error.statusCode === 401) await store.destroy(sessionId)
       throw error
     }
-    const refreshed: SessionUser = { ...current, tokens }
+    const refreshed = sessionUserOf({ ...current, tokens })
     const next = { ...data, user: refreshed }
     // Ended while the grant was under way (a logout): it stays ended.
     if (!await store.update(sessionId, next, sessionTtlSeconds(next, this.#options.idleTimeoutSeconds, LOGIN_TTL_SECONDS))) throw ended()

@@ -1,4 +1,5 @@
 import type { Test } from 'tap'
+import { sessionUserOf, userData } from '../../src/sessions/session-user.js'
 import type { Locks, ReplayGuard, SessionStore } from '../../src/sessions/store.js'
 import type { SessionData, SessionUser, TokenSet } from '../../src/sessions/types.js'
 
@@ -37,6 +38,18 @@ export async function checkStoreContract (t: Test, makeStores: () => Promise<Sto
     t.ok(stored?.logins?.st, 'and the other change is saved too')
     await store.update('s1', { user: sessionUser('alice', 'sid-a', { refreshToken: 'rt-2', generation: 2 }) }, 60)
     t.equal((await store.get('s1'))?.user?.tokens.refreshToken, 'rt-2', 'a newer generation replaces')
+  })
+
+  await t.test('a user as a session holds it is stored whole, not as its JSON form', async (t) => {
+    const { sessions: store } = await makeStores()
+    const user = sessionUserOf(sessionUser('fay', 'sid-f', { idToken: 'id-token-of-fay' }))
+    t.same(JSON.parse(JSON.stringify(user)), { revision: (user as unknown as { toJSON (): { revision: number } }).toJSON().revision }, 'its JSON form is a revision')
+    await store.create('whole', { user, createdAt: 1 }, 60)
+    const stored = await store.get('whole')
+    const fields = (value: SessionUser | undefined): unknown => value === undefined ? undefined : JSON.parse(JSON.stringify(userData(value)))
+    t.same(fields(stored?.user), fields(user), 'every field comes back')
+    t.equal(stored?.user?.tokens.idToken, 'id-token-of-fay')
+    t.equal(stored?.createdAt, 1)
   })
 
   await t.test('an update never brings back a session that ended meanwhile', async (t) => {

@@ -56,12 +56,12 @@ export function countServerRequests (): void {
   subscribe('http.server.request.start', () => { counts.requests++ })
 }
 
-/** Wraps each method of `target` so that calls are counted under its name. */
+/** Wraps each method of `target` so that calls are counted under its name; a method it lacks is an error, not a count of 0. */
 export function countCalls (target: object, methods: string[]): void {
   const object = target as Record<string, unknown>
   for (const name of methods) {
     const original = object[name]
-    if (typeof original !== 'function') continue
+    if (typeof original !== 'function') throw new Error(`no ${name} method to count on ${target.constructor.name}`)
     object[name] = function counted (this: unknown, ...args: unknown[]) {
       counts.store[name] = (counts.store[name] ?? 0) + 1
       return (original as (...a: unknown[]) => unknown).apply(this, args)

@@ -17,7 +17,8 @@ export function cryptoPerRequest (counts: Counts): number {
 }
 
 export function storeWritesPerRequest (counts: Counts): number {
-  return round(((counts.store.set ?? 0) + (counts.store.destroy ?? 0)) / Math.max(1, counts.requests), 3)
+  const writes = (counts.store.create ?? 0) + (counts.store.update ?? 0) + (counts.store.destroy ?? 0)
+  return round(writes / Math.max(1, counts.requests), 3)
 }
 
 /** The server process's CPU time (user and system) per request it answered, in microseconds. */

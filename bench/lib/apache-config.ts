@@ -19,10 +19,11 @@ export const APACHE_LOGIN_PATH = '/login'
 
 /**
  * Worker threads of the one child process: more than the load generator's 50
- * connections. The event MPM parks idle keep-alive connections in its
- * listener thread, but with fewer workers than busy connections (2, 4, 8 or
- * 25 tried) it stalls some of them for up to 2 s (p99 1–2 s) and spends more
- * CPU per request; with a worker for every connection it answers evenly.
+ * connections. With fewer (4, 16 and 25 tried) the event MPM reaches its
+ * connection limit (ThreadsPerChild + AsyncRequestWorkerFactor × idle
+ * workers), closes keep-alive connections and accepts new ones only as
+ * workers come free: answers waited 1–2 s (p99) and each cost more CPU
+ * (bench/apache-settings.ts).
  */
 export const APACHE_THREADS = 64
 
@@ -106,6 +107,10 @@ export function apacheConfig (s: ApacheSettings): string {
     'OIDCInfoHook id_token exp timeout',
     // Nothing proxied behind it: no claims copied into headers or environment on each request.
     'OIDCPassClaimsAs none',
+    // The default (claims) parses both claim sets on every request to pass them even when nothing
+    // is passed; as a string they are not parsed: 186–191 → 164–167 µs of CPU per /me.
+    'OIDCPassIDTokenAs payload',
+    'OIDCPassUserInfoAs json',
     '',
     `<Location ${quoted(APACHE_LOGIN_PATH)}>`,
     '  AuthType openid-connect',

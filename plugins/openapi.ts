@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import type { Config } from '../src/config.js'
-import { sharedSchemas } from '../src/schemas.js'
 
 const DOCS_PREFIX = '/docs'
 
@@ -53,12 +52,10 @@ function componentName (json: { $id?: unknown }, index: number): string {
 /**
  * The OpenAPI 3.1 document of every route, built from the routes' own schemas
  * (dynamic mode), served at `/openapi.json`; in development also a Swagger UI
- * at `/docs`. The shared error and profile schemas are registered here, before
- * any route, so routes can point at them with `$ref`.
+ * at `/docs`. The shared schemas (plugins/schemas.ts) become its components.
  */
 export default fp(async (app) => {
   const config = app.config
-  for (const schema of sharedSchemas) app.addSchema(schema)
 
   await app.register(swagger, {
     openapi: {
@@ -141,4 +138,4 @@ export default fp(async (app) => {
       transformStaticCSP: (header) => header.replace("style-src 'self'", `style-src 'self' ${SWAGGER_UI_STYLE_HASH}`)
     })
   }
-}, { name: 'openapi', dependencies: ['config'] })
+}, { name: 'openapi', dependencies: ['config', 'schemas'] })

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import formbody from '@fastify/formbody'
 import { GatewayError } from '../src/errors.js'
-import { errorResponses } from '../src/schemas.js'
+import { backchannelLogoutBodySchema, backchannelLogoutDescription, errorResponses } from '../src/schemas/index.js'
 
 interface LogoutBody { logout_token?: string }
 
@@ -15,25 +15,16 @@ const backchannelLogout: FastifyPluginAsync = async (app) => {
   app.post<{ Body: LogoutBody }>('/backchannel-logout', {
     schema: {
       summary: 'Back-channel logout (called by the provider)',
-      description: 'OpenID Connect Back-Channel Logout 1.0. The provider posts a signed logout token; it is verified with the provider\'s keys (`iss`, `aud`, `iat`, `exp`, `jti`, the logout event, no `nonce`) and ends every session of its `sid`, or of its `sub` when it names no `sid`. A token is accepted once.',
+      description: backchannelLogoutDescription,
       tags: ['auth'],
       consumes: ['application/x-www-form-urlencoded'],
-      body: {
-        type: 'object',
-        required: ['logout_token'],
-        properties: { logout_token: { type: 'string', minLength: 1, maxLength: 8192, description: 'The logout token (a JWT signed by the provider)' } }
-      },
+      body: backchannelLogoutBodySchema,
       response: {
         200: { type: 'null', description: 'The sessions are ended (also when there were none)' },
-        ...errorResponses({
-          400: '`logout_token_invalid` (bad signature or claims, or already used), `invalid_request` (no `logout_token`)',
-          413: '`invalid_request`: the body is larger than 16 KiB',
-          415: '`invalid_request`: the body is not `application/x-www-form-urlencoded`',
-          429: '`rate_limited`: too many calls from this address',
-          502: '`provider_unavailable`: the provider\'s keys could not be fetched',
-          503: '`provider_unavailable` (metadata not loaded yet) or `session_store_unavailable`',
-          504: '`provider_timeout`: fetching the provider\'s keys took too long'
-        })
+        ...errorResponses(
+          ['logout_token_invalid', 'invalid_request', 'rate_limited', 'provider_unavailable', 'session_store_unavailable', 'provider_timeout'],
+          { body: true }
+        )
       }
     }
   }, async function endSessions (request, reply) {

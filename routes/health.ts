@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { healthSchema } from '../src/schemas.js'
+import { healthSchema } from '../src/schemas/index.js'
 
 const STORE_PING_TIMEOUT_MS = 1000
 

@@ -3,29 +3,7 @@ import { createHash } from 'node:crypto'
 import { CLAIM_SCOPES, claimScopesOf, claimsForScopes } from '../src/claims/service-claims.js'
 import { GatewayError } from '../src/errors.js'
 import { bearerTokenOf } from '../src/security/bearer-token.js'
-import { errorResponses, profileSchema } from '../src/schemas.js'
-
-const { properties: profile } = profileSchema
-
-const serviceClaimsSchema = {
-  description: 'The user\'s claims, minimised: `sub` and `eid` always, every other field only when a scope of the token opens it and the login provided it',
-  type: 'object',
-  required: ['sub'],
-  properties: {
-    sub: profile.sub,
-    eid: profile.eid,
-    name: { type: 'string', description: '`claims:profile`' },
-    givenName: { type: 'string', description: '`claims:profile`' },
-    familyName: { type: 'string', description: '`claims:profile`' },
-    birthdate: { ...profile.birthdate, description: '`claims:birthdate`: YYYY-MM-DD (or YYYY alone)' },
-    ageOver18: { type: 'boolean', description: '`claims:age`: computed at the lookup; absent when the birthdate cannot tell (a year alone near the birthday, or none)' },
-    ageOver21: { type: 'boolean', description: '`claims:age`, as `ageOver18`' },
-    address: { ...profile.address, description: '`claims:address`' },
-    nationalNumber: { ...profile.nationalNumber, description: '`claims:national_number`: the Belgian national register number' },
-    nationalId: { ...profile.nationalId, description: '`claims:national_number`: the national identifier of the eID used, typed' }
-  },
-  additionalProperties: false
-} as const
+import { errorResponses, internalClaimsDescription, internalClaimsParamsSchema, serviceClaimsSchema } from '../src/schemas/index.js'
 
 /**
  * Subjects are personal data and stay out of logs; audit lines carry this
@@ -52,25 +30,16 @@ const internalClaims: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { sub: string } }>('/internal/users/:sub/claims', {
     schema: {
       summary: 'A user\'s claims, for a service',
-      description: `For services inside the platform. The caller sends \`Authorization: Bearer <JWT>\`: an access token from the identity provider, obtained with the client-credentials grant for the audience \`${audience}\`, verified against the provider's keys (\`iss\`, \`aud\`, \`exp\`, \`nbf\`, asymmetric \`alg\`). Its scopes decide what comes back (data minimisation): ${CLAIM_SCOPES.map((scope) => `\`${scope}\``).join(', ')}. The claims come from the user's latest login and are forgotten at logout. Every lookup is audited (caller, a hash of the subject, the scopes granted; never a claim value).`,
+      description: internalClaimsDescription(audience),
       tags: ['internal'],
       security: [{ serviceToken: [...CLAIM_SCOPES] }],
-      params: {
-        type: 'object',
-        required: ['sub'],
-        properties: { sub: { type: 'string', minLength: 1, maxLength: 255, description: 'The user\'s subject identifier (URL-encoded), as in `/me`' } }
-      },
+      params: internalClaimsParamsSchema,
       response: {
         200: serviceClaimsSchema,
-        ...errorResponses({
-          401: '`unauthenticated` (no bearer token) or `invalid_token` (unverifiable, expired, for another audience, or a user\'s token); with `WWW-Authenticate: Bearer`',
-          403: '`insufficient_scope`: the token carries none of the claims scopes',
-          404: '`not_found`: no claims for this subject (not signed in since the claims expired, or signed out)',
-          429: '`rate_limited`: too many lookups by this calling service',
-          502: '`provider_unavailable`: the provider\'s keys could not be fetched',
-          503: '`provider_unavailable` (metadata not loaded yet) or `session_store_unavailable`',
-          504: '`provider_timeout`: fetching the provider\'s keys took too long'
-        })
+        ...errorResponses([
+          'unauthenticated', 'invalid_token', 'insufficient_scope', 'not_found', 'rate_limited',
+          'provider_unavailable', 'session_store_unavailable', 'provider_timeout'
+        ])
       }
     }
   }, async function lookUpClaims (request, reply) {

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { GatewayError } from '../src/errors.js'
 import { METRICS_CONTENT_TYPE } from '../src/metrics.js'
-import { errorResponses } from '../src/schemas.js'
+import { errorResponses } from '../src/schemas/index.js'
 import { bearerTokenCheck } from '../src/security/bearer-token.js'
 
 /**
@@ -24,7 +24,7 @@ const metrics: FastifyPluginAsync = async (app) => {
       security: [{}, { metricsToken: [] }],
       response: {
         200: { description: 'The metrics', content: { 'text/plain': { schema: { type: 'string' } } } },
-        ...errorResponses({ 401: '`unauthenticated`: `METRICS_TOKEN` is set and the request does not carry it as a bearer token' })
+        ...errorResponses(['unauthenticated'])
       }
     }
   }, async function exposition (request, reply) {

@@ -4,7 +4,7 @@ import type { UpstreamConfig } from '../../src/config.js'
 import { GatewayError } from '../../src/errors.js'
 import { browserResponseHeaders, upstreamRequestHeaders } from '../../src/proxy/headers.js'
 import { upstreamTarget } from '../../src/proxy/target.js'
-import { errorResponses } from '../../src/schemas.js'
+import { errorResponses } from '../../src/schemas/index.js'
 import type { SessionUser } from '../../src/sessions/types.js'
 
 const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS']
@@ -36,19 +36,15 @@ const api: FastifyPluginAsync = async (app) => {
       config: { csrf: true },
       schema: {
         summary: `Proxy to the ${name} service`,
-        description: `Forwards the request to ${name} with the session's ${upstream.token === 'none' ? 'cookie removed' : `${upstream.token} token as a bearer token`}. Any method; bodies stream both ways. Needs a session and the header \`X-CSRF: 1\`.`,
+        description: `Forwards the request to ${name} with the session's ${upstream.token === 'none' ? 'cookie removed' : `${upstream.token} token as a bearer token`}. Any method; bodies stream both ways. Needs a session and the header \`X-CSRF: 1\`. A path that would leave the mount (dot segments, encoded slashes) or a query that is not valid percent-encoding is refused; ${name} has ${upstream.timeoutSeconds} s to answer.`,
         tags: ['api'],
         security: [{ sessionCookie: [], csrfHeader: [] }],
         response: {
           '2xx': { description: `${name}'s own answer, streamed back with its status and headers (minus hop-by-hop headers, \`Set-Cookie\`, \`Access-Control-*\` and the gateway's own security headers, which stand)` },
-          ...errorResponses({
-            400: '`invalid_request`: a path that would leave the mount (dot segments, encoded slashes), or a query that is not valid percent-encoding',
-            401: '`unauthenticated`: no session, an expired one, or one the provider has ended',
-            403: '`csrf_required` or `cross_site_request`: the `X-CSRF: 1` header is missing, or the call came from another site',
-            502: '`upstream_unavailable`: the service refused the connection or broke it',
-            503: '`session_store_unavailable`',
-            504: `\`upstream_timeout\`: no answer within ${upstream.timeoutSeconds} s`
-          })
+          ...errorResponses([
+            'invalid_request', 'unauthenticated', 'csrf_required', 'cross_site_request', 'upstream_unavailable',
+            'provider_unavailable', 'provider_error', 'session_store_unavailable', 'upstream_timeout', 'provider_timeout'
+          ])
         }
       }
     }

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { takeLogin } from '../../src/sessions/pending-logins.js'
 import { toSessionUser } from '../../src/sessions/session-user.js'
-import { errorResponses, redirectResponse } from '../../src/schemas.js'
+import { callbackDescription, callbackQuerySchema, errorResponses, redirectResponse } from '../../src/schemas/index.js'
 
 interface CallbackQuery { state?: string }
 
@@ -9,33 +9,17 @@ const callback: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: CallbackQuery }>('/callback', {
     schema: {
       summary: 'Finish a login (the provider\'s redirect)',
-      description: 'The redirect URI. Checks the login belongs to this browser (`state`, single use), exchanges the code on the back channel with the PKCE verifier, verifies the ID token (signature via JWKS, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, allowed `alg`), then starts a fresh session (a new id: no fixation) and sends the browser to its `returnTo`. Any failure is a JSON error and leaves no signed-in session.',
+      description: callbackDescription,
       tags: ['auth'],
-      querystring: {
-        type: 'object',
-        properties: {
-          state: { type: 'string', maxLength: 512, description: 'The login\'s state, as sent by `/login`' },
-          code: { type: 'string', maxLength: 4096, description: 'The authorization code' },
-          iss: { type: 'string', maxLength: 2048, description: 'RFC 9207: the issuer that answered; must be ours' },
-          error: { type: 'string', maxLength: 256, description: 'The provider\'s error instead of a code, e.g. `access_denied`' },
-          error_description: { type: 'string', maxLength: 2048, description: 'The provider\'s text for `error`; not shown' },
-          session_state: { type: 'string', maxLength: 2048, description: 'OIDC Session Management; ignored' }
-        },
-        // Providers add their own parameters: those are not a reason to fail a login.
-        additionalProperties: true
-      },
+      querystring: callbackQuerySchema,
       response: {
         302: redirectResponse('Signed in', 'The `returnTo` of the login, on this origin', {
           'set-cookie': { type: 'string', description: 'The new session cookie' }
         }),
-        ...errorResponses({
-          400: '`invalid_state` (unknown, replayed, expired or another browser\'s login), `invalid_request`, `invalid_grant`, `id_token_invalid`, `issuer_mismatch`, `login_failed`',
-          403: '`access_denied`: the person cancelled or the provider refused',
-          429: '`rate_limited`: too many callbacks from this address',
-          502: '`provider_unavailable` (unreachable) or `provider_error` (refused the token request)',
-          503: '`provider_unavailable` (metadata not loaded yet) or `session_store_unavailable`',
-          504: '`provider_timeout`: the provider did not answer in time'
-        })
+        ...errorResponses([
+          'invalid_state', 'invalid_request', 'invalid_grant', 'id_token_invalid', 'issuer_mismatch', 'login_failed',
+          'access_denied', 'rate_limited', 'provider_unavailable', 'provider_error', 'session_store_unavailable', 'provider_timeout'
+        ])
       }
     }
   }, async function finishLogin (request, reply) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { GatewayError } from '../../src/errors.js'
-import { errorResponses, redirectResponse } from '../../src/schemas.js'
+import { errorResponses, logoutDescription, logoutQuerySchema, redirectResponse } from '../../src/schemas/index.js'
 
 interface LogoutQuery { sid?: string }
 
@@ -8,20 +8,14 @@ const logout: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: LogoutQuery }>('/logout', {
     schema: {
       summary: 'Sign out',
-      description: 'Browser navigation, with the session\'s own `sid` (from `/me`, which another site cannot read, so a forged logout link fails). Ends the session, revokes the refresh token, clears the cookie and sends the browser to the provider\'s end-session endpoint (with `id_token_hint` and `post_logout_redirect_uri`), or to `/` when the provider has none. Without a session it just goes to `/`.',
+      description: logoutDescription,
       tags: ['auth'],
-      querystring: {
-        type: 'object',
-        properties: { sid: { type: 'string', maxLength: 256, description: 'The session\'s `sid`, as in `/me` → `session.logoutUrl`' } }
-      },
+      querystring: logoutQuerySchema,
       response: {
         302: redirectResponse('Signed out (or there was no session)', 'The provider\'s end-session URL, or `/`', {
           'set-cookie': { type: 'string', description: 'Clears the session cookie (when there was a session)' }
         }),
-        ...errorResponses({
-          400: '`invalid_sid`: the `sid` is missing or not this session\'s; the session is kept. `invalid_request` for a query the schema refuses',
-          503: '`session_store_unavailable`'
-        })
+        ...errorResponses(['invalid_sid', 'invalid_request', 'session_store_unavailable'])
       }
     }
   }, async function signOut (request, reply) {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { toProfile, type Profile } from '../../src/claims/profile.js'
-import { errorResponses } from '../../src/schemas.js'
+import { errorResponses } from '../../src/schemas/index.js'
 import type { SessionUser } from '../../src/sessions/types.js'
 
 const me: FastifyPluginAsync = async (app) => {
@@ -39,10 +39,7 @@ const me: FastifyPluginAsync = async (app) => {
       security: [{ sessionCookie: [] }],
       response: {
         200: { $ref: 'profile#', description: 'The profile' },
-        ...errorResponses({
-          401: '`unauthenticated`: no session, an expired one, or one the provider has ended',
-          503: '`session_store_unavailable`'
-        })
+        ...errorResponses(['unauthenticated', 'session_store_unavailable'])
       }
     }
   }, async function readProfile (request, reply) {

@@ -5,11 +5,13 @@ import { MemoryLocks, RedisLocks } from '../src/sessions/locks.js'
 import { MemorySessionStore } from '../src/sessions/memory-store.js'
 import { RedisSessionStore } from '../src/sessions/redis-store.js'
 import { MemoryReplayGuard, RedisReplayGuard } from '../src/sessions/replay-guard.js'
-import type { Locks, ReplayGuard, SessionStore } from '../src/sessions/store.js'
+import type { Locks, ReplayGuard, SessionCounts, SessionStore } from '../src/sessions/store.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
     sessionStore: SessionStore
+    /** The store's own counts, when it keeps them without a scan (the memory store; Redis does not). */
+    sessionCounts: SessionCounts | undefined
     /** Logout tokens already acted on. */
     replayGuard: ReplayGuard
     /** One token refresh per session at a time, across instances. */
@@ -22,7 +24,9 @@ export default fp(async (app) => {
   const settings = app.config.session
   const redis = app.redis
   if (redis === undefined) {
-    app.decorate('sessionStore', new MemorySessionStore({ maxEntries: settings.maxEntries }))
+    const store = new MemorySessionStore({ maxEntries: settings.maxEntries })
+    app.decorate('sessionStore', store)
+    app.decorate('sessionCounts', store satisfies SessionCounts)
     app.decorate('replayGuard', new MemoryReplayGuard())
     app.decorate('locks', new MemoryLocks())
   } else {
@@ -37,6 +41,7 @@ export default fp(async (app) => {
     }))
     app.decorate('replayGuard', new RedisReplayGuard(redis, keyedHash(secrets, 'one-time-values')))
     app.decorate('locks', new RedisLocks(redis, keyedHash(secrets, 'lock-names')))
+    app.decorate('sessionCounts', undefined)
   }
   app.addHook('onClose', async () => { await app.sessionStore.close() })
 }, { name: 'stores', dependencies: ['config', 'redis'] })

@@ -13,6 +13,7 @@ const backchannelLogout: FastifyPluginAsync = async (app) => {
   app.removeContentTypeParser(['application/json', 'text/plain'])
 
   app.post<{ Body: LogoutBody }>('/backchannel-logout', {
+    config: { failureEvent: 'backchannel_logout_rejected' },
     schema: {
       summary: 'Back-channel logout (called by the provider)',
       description: backchannelLogoutDescription,
@@ -44,6 +45,7 @@ const backchannelLogout: FastifyPluginAsync = async (app) => {
       : await app.sessionStore.destroyBySub(claims.sub as string)
     await app.replayGuard.record(jti, Math.max(60, claims.exp - Math.floor(Date.now() / 1000) + 300))
     request.log.info({ sessionsEnded: ended, by: claims.sid !== undefined ? 'sid' : 'sub' }, 'back-channel logout')
+    request.report('backchannel_logout')
     return reply.code(200).send()
   })
 }

@@ -1,5 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
 import { GatewayError, type ErrorCode } from './errors.js'
+import type { FailureEvent, GatewayEvent, ReportedEvent } from './events.js'
 
 /** The Prometheus text exposition format, version 0.0.4. */
 export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE
@@ -50,12 +51,9 @@ export class GatewayMetrics {
   readonly registry = new Registry()
   readonly #requests: Counter<'method' | 'route' | 'status_code'>
   readonly #requestSeconds: Histogram<'method' | 'route' | 'status_code'>
-  readonly #loginsStarted: Counter
-  readonly #loginsSucceeded: Counter
-  readonly #loginsFailed: Counter<'error'>
-  readonly #logouts: Counter
-  readonly #backchannelLogouts: Counter
-  readonly #backchannelLogoutsRejected: Counter<'error'>
+  /** One counter per event, and per failure (by error code): a new event without one does not compile. */
+  readonly #events: Readonly<Record<ReportedEvent, Counter>>
+  readonly #failures: Readonly<Record<FailureEvent, Counter<'error'>>>
   readonly #refreshGrants: Counter
   readonly #refreshFailures: Counter<'error'>
   readonly #upstreamSeconds: Histogram<'upstream' | 'status_code'>
@@ -66,12 +64,16 @@ export class GatewayMetrics {
     const registers = [this.registry]
     this.#requests = new Counter({ name: 'bff_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', labelNames: ['method', 'route', 'status_code'], registers })
     this.#requestSeconds = new Histogram({ name: 'bff_http_request_duration_seconds', help: 'Time to answer an HTTP request, by method, route pattern and status', labelNames: ['method', 'route', 'status_code'], registers })
-    this.#loginsStarted = new Counter({ name: 'bff_logins_started_total', help: 'Logins sent to the identity provider (/login answered 302)', registers })
-    this.#loginsSucceeded = new Counter({ name: 'bff_logins_succeeded_total', help: 'Logins that ended in a signed-in session (/callback answered 302)', registers })
-    this.#loginsFailed = new Counter({ name: 'bff_logins_failed_total', help: 'Callbacks that ended without a session, by error code', labelNames: ['error'], registers })
-    this.#logouts = new Counter({ name: 'bff_logouts_total', help: 'Sessions ended by /logout', registers })
-    this.#backchannelLogouts = new Counter({ name: 'bff_backchannel_logouts_total', help: 'Back-channel logout tokens accepted from the provider', registers })
-    this.#backchannelLogoutsRejected = new Counter({ name: 'bff_backchannel_logouts_rejected_total', help: 'Back-channel logout requests refused, by error code', labelNames: ['error'], registers })
+    this.#events = {
+      login_started: new Counter({ name: 'bff_logins_started_total', help: 'Logins sent to the identity provider by /login', registers }),
+      login_succeeded: new Counter({ name: 'bff_logins_succeeded_total', help: 'Logins that ended in a signed-in session at /callback', registers }),
+      logged_out: new Counter({ name: 'bff_logouts_total', help: 'Sessions ended by /logout', registers }),
+      backchannel_logout: new Counter({ name: 'bff_backchannel_logouts_total', help: 'Back-channel logout tokens accepted from the provider', registers })
+    }
+    this.#failures = {
+      login_failed: new Counter({ name: 'bff_logins_failed_total', help: 'Callbacks that ended without a session, by error code', labelNames: ['error'], registers }),
+      backchannel_logout_rejected: new Counter({ name: 'bff_backchannel_logouts_rejected_total', help: 'Back-channel logout requests refused, by error code', labelNames: ['error'], registers })
+    }
     this.#refreshGrants = new Counter({ name: 'bff_token_refresh_grants_total', help: 'Refresh-token grants sent to the provider', registers })
     this.#refreshFailures = new Counter({ name: 'bff_token_refresh_failures_total', help: 'Refresh-token grants that failed, by error code (unauthenticated: refused by the provider)', labelNames: ['error'], registers })
     this.#upstreamSeconds = new Histogram({ name: 'bff_upstream_request_duration_seconds', help: 'Time to answer a proxied /api/<name> request, as seen by the gateway (token refresh included), by upstream name and status', labelNames: ['upstream', 'status_code'], buckets: UPSTREAM_BUCKETS, registers })
@@ -100,12 +102,11 @@ export class GatewayMetrics {
     series.seconds.observe(seconds)
   }
 
-  loginStarted (): void { this.#loginsStarted.inc() }
-  loginSucceeded (): void { this.#loginsSucceeded.inc() }
-  loginFailed (errorCode: ErrorCode | undefined): void { this.#loginsFailed.inc({ error: errorLabel(errorCode) }) }
-  loggedOut (): void { this.#logouts.inc() }
-  backchannelLogout (): void { this.#backchannelLogouts.inc() }
-  backchannelLogoutRejected (errorCode: ErrorCode | undefined): void { this.#backchannelLogoutsRejected.inc({ error: errorLabel(errorCode) }) }
+  /** Counts what a route reported (plugins/events.ts), a failure by its error code. */
+  count (event: GatewayEvent): void {
+    if ('errorCode' in event) this.#failures[event.name].inc({ error: errorLabel(event.errorCode) })
+    else this.#events[event.name].inc()
+  }
 
   /** Runs one refresh-token grant and counts it, and its failure with the error's code. */
   async countRefreshGrant<T> (grant: () => Promise<T>): Promise<T> {

@@ -33,7 +33,7 @@ const api: FastifyPluginAsync = async (app) => {
       return await proxy(request, reply, upstream, mountPath)
     }
     const options = {
-      config: { csrf: true },
+      config: { csrf: true, upstream: name },
       schema: {
         summary: `Proxy to the ${name} service`,
         description: `Forwards the request to ${name} with the session's ${upstream.token === 'none' ? 'cookie removed' : `${upstream.token} token as a bearer token`}. Any method; bodies stream both ways. Needs a session and the header \`X-CSRF: 1\`. A path that would leave the mount (dot segments, encoded slashes) or a query that is not valid percent-encoding is refused; ${name} has ${upstream.timeoutSeconds} s to answer.`,

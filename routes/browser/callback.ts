@@ -7,6 +7,7 @@ interface CallbackQuery { state?: string }
 
 const callback: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: CallbackQuery }>('/callback', {
+    config: { failureEvent: 'login_failed' },
     schema: {
       summary: 'Finish a login (the provider\'s redirect)',
       description: callbackDescription,
@@ -30,6 +31,7 @@ const callback: FastifyPluginAsync = async (app) => {
     await request.session.regenerate()
     request.session.user = toSessionUser(result.claims, result.tokens, app.config.session.maxAgeSeconds)
     request.log.info({ eid: transaction.eid }, 'login succeeded')
+    request.report('login_succeeded')
     return reply.redirect(transaction.returnTo, 302)
   })
 }

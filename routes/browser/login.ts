@@ -31,6 +31,7 @@ const login: FastifyPluginAsync = async (app) => {
     }
     const { url, transaction } = await app.oidc.startLogin({ returnTo: safeReturnTo(request.query.returnTo), eid })
     beginLogin(request.session, transaction)
+    request.report('login_started')
     return reply.header('cache-control', 'no-store').redirect(url.href, 302)
   })
 }

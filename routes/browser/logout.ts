@@ -34,6 +34,7 @@ const logout: FastifyPluginAsync = async (app) => {
     // The cookie of a destroyed session is cleared on the way out (autohooks.ts); the claims directory forgets with it.
     await request.session.destroy()
     request.log.info('logout')
+    request.report('logged_out')
     return reply.redirect(endSession?.href ?? '/', 302)
   })
 }

@@ -28,6 +28,19 @@ export interface SessionStore {
   close (): Promise<void>
 }
 
+/**
+ * What a store counts without a scan, read at every metrics scrape. Only a
+ * store that keeps its sessions in this process offers it (the memory
+ * store); the Redis store does not, as it would need a scan per scrape and
+ * would count every instance's sessions.
+ */
+export interface SessionCounts {
+  /** Signed-in sessions held now. */
+  readonly size: number
+  /** Sessions that only hold a login in progress. */
+  readonly pendingLoginCount: number
+}
+
 /** One-time values (a logout token's `jti`) that every instance must refuse a second time. */
 export interface ReplayGuard {
   /** Whether `key` was recorded and has not expired. */

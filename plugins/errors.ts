@@ -12,7 +12,7 @@ declare module 'fastify' {
 /** The one place errors become responses: a stable code, a message for people, no stack. */
 export default fp(async (app) => {
   app.decorateRequest('errorCode', undefined)
-  app.setErrorHandler((error: FastifyError | GatewayError, request, reply) => {
+  app.setErrorHandler(function answerError (error: FastifyError | GatewayError, request, reply) {
     if (error instanceof GatewayError) {
       const log = error.statusCode >= 500 ? request.log.warn.bind(request.log) : request.log.info.bind(request.log)
       log({ errorCode: error.code, statusCode: error.statusCode, causeName: (error.cause as Error | undefined)?.name }, 'request rejected')
@@ -36,7 +36,7 @@ export default fp(async (app) => {
     return reply.code(500).send({ error: 'internal_error', message: 'Something went wrong on our side' })
   })
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(function answerNotFound (request, reply) {
     request.errorCode = 'not_found'
     reply.code(404).send({ error: 'not_found', message: 'No such route' })
   })

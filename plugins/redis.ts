@@ -10,20 +10,12 @@ declare module 'fastify' {
 
 /** Owns the Redis connection that sessions, one-time values, locks and rate limits share. */
 export default fp(async (app) => {
-  const settings = app.config.session
-  if (settings.store !== 'redis') {
+  const settings = app.config.session.redis
+  if (settings === undefined) {
     app.decorate<RedisClient | undefined>('redis', undefined)
     return
   }
-  const redis = connectRedis({
-    url: settings.redisUrl,
-    keyPrefix: settings.redisKeyPrefix,
-    sentinels: settings.redisSentinels,
-    sentinelName: settings.redisSentinelName,
-    sentinelPassword: settings.redisSentinelPassword,
-    clusterNodes: settings.redisClusterNodes,
-    commandTimeoutMs: 1000
-  })
+  const redis = connectRedis({ ...settings, commandTimeoutMs: 1000 })
   app.decorate<RedisClient | undefined>('redis', redis)
   app.addHook('onClose', async () => { redis.disconnect() })
 }, { name: 'redis', dependencies: ['config'] })

@@ -25,8 +25,8 @@ export interface ServiceClientSettings {
   readonly audience: string
 }
 
-/** The development service client's credentials, published in the README: this provider is never for production. */
-export const DEV_SERVICE_CLIENT = { clientId: 'dev-service', clientSecret: 'dev-service-secret' } as const
+/** The development service client's credentials are a development default, kept with the others. */
+export { DEV_SERVICE_CLIENT } from '../config/development.js'
 
 /** The scopes the service API understands; a service asks for the ones it needs. */
 const SERVICE_SCOPES = 'claims:profile claims:birthdate claims:age claims:address claims:national_number'

@@ -1,5 +1,5 @@
 import * as client from 'openid-client'
-import type { OidcConfig } from '../config.js'
+import type { OidcConfig } from '../config/index.js'
 import { GatewayError } from '../errors.js'
 import type { LoginTransaction, TokenSet } from '../sessions/types.js'
 import { toLoginError, toRefreshError } from './errors.js'

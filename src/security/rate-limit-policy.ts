@@ -1,5 +1,5 @@
 import { decodeJwt } from 'jose'
-import type { RateLimits } from '../config.js'
+import type { RateLimits } from '../config/index.js'
 import { bearerTokenOf } from './bearer-token.js'
 
 export interface RateLimitRule {

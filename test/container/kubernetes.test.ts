@@ -2,7 +2,7 @@ import t from 'tap'
 import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { parseAllDocuments } from 'yaml'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/index.js'
 import { configEnvNames } from '../helpers/config-env.js'
 
 const dir = join(import.meta.dirname, '..', '..', 'deploy', 'kubernetes')

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import type { Env } from '../../src/config.js'
+import type { Env } from '../../src/config/index.js'
 import { DEV_SERVICE_CLIENT } from '../../src/dev-idp/index.js'
 import { CHRIS_PROFILE } from '../helpers/constants.js'
 import { signInThroughGateway } from '../helpers/dev-idp-login.js'

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import type { Env } from '../../src/config.js'
+import type { Env } from '../../src/config/index.js'
 import { logoutAtDevIdp, signInThroughGateway } from '../helpers/dev-idp-login.js'
 import { startStack, type Stack } from '../helpers/gateway.js'
 import { redisForTest, REDIS_URL } from '../helpers/redis.js'

@@ -6,7 +6,7 @@ import { buildTestApp } from '../helpers/inject-app.js'
 import { startRecordingUpstream } from '../helpers/recording-upstream.js'
 import { TestBrowser } from '../helpers/test-browser.js'
 import { CHRIS_PROFILE } from '../helpers/constants.js'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/index.js'
 import { GatewayError } from '../../src/errors.js'
 
 interface Sample { readonly name: string, readonly labels: Readonly<Record<string, string>>, readonly value: number }

@@ -25,7 +25,7 @@ async function secondInstance (t: { teardown (fn: () => unknown): void }, stack:
     OIDC_CLIENT_SECRET: TEST_CLIENT_SECRET,
     SESSION_STORE: 'redis',
     REDIS_URL,
-    REDIS_KEY_PREFIX: stack.config.session.redisKeyPrefix,
+    REDIS_KEY_PREFIX: stack.config.session.redis?.keyPrefix,
     ...env
   })
   return { url: `http://127.0.0.1:${port}`, app }

@@ -3,7 +3,7 @@ import { connect, type Socket } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { buildApp } from '../../src/app.js'
-import { loadConfig } from '../../src/config.js'
+import { loadConfig } from '../../src/config/index.js'
 import { LogCapture } from '../helpers/log-capture.js'
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SECRET } from '../helpers/constants.js'
 

@@ -1,17 +1,19 @@
-import { readFile } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { loadConfig, type Env } from '../../src/config.js'
+import { loadConfig, type Env } from '../../src/config/index.js'
 
 const root = join(import.meta.dirname, '..', '..')
 
 /**
- * Every environment variable src/config.ts reads: the names its source
+ * Every environment variable src/config/ reads: the names its files' source
  * passes to the readers (`readSeconds(env, 'NAME', …)`, `env.NAME`), and,
  * in case a name is ever built at run time, the ones loadConfig is seen to
  * read for a development and for a production configuration.
  */
 export async function configEnvNames (): Promise<Set<string>> {
-  const source = await readFile(join(root, 'src', 'config.ts'), 'utf8')
+  const dir = join(root, 'src', 'config')
+  const files = (await readdir(dir)).filter((name) => name.endsWith('.ts'))
+  const source = (await Promise.all(files.map(async (name) => await readFile(join(dir, name), 'utf8')))).join('\n')
   const names = new Set<string>()
   for (const match of source.matchAll(/\benv\.([A-Z][A-Z0-9_]*)\b|\benv\[['"]([A-Z][A-Z0-9_]*)['"]\]|\(env, ['"]([A-Z][A-Z0-9_]*)['"]/g)) {
     names.add((match[1] ?? match[2] ?? match[3]) as string)

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/app.js'
-import { loadConfig, type Env } from '../../src/config.js'
+import { loadConfig, type Env } from '../../src/config/index.js'
 import { LogCapture } from './log-capture.js'
 import { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_SECRET } from './constants.js'
 

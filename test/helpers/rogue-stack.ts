@@ -3,7 +3,7 @@ import { TestBrowser, type TestResponse } from './test-browser.js'
 import { startGateway, TEST_CLIENT_ID, TEST_CLIENT_SECRET } from './gateway.js'
 import { freePort } from './free-port.js'
 import { startRogueProvider, type Behaviour, type RogueProvider } from './rogue-provider.js'
-import type { Env } from '../../src/config.js'
+import type { Env } from '../../src/config/index.js'
 import type { FastifyInstance } from 'fastify'
 
 interface Tap { teardown (fn: () => unknown): void }

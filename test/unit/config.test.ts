@@ -1,5 +1,5 @@
 import t from 'tap'
-import { loadConfig, type Env } from '../../src/config.js'
+import { loadConfig, type Env } from '../../src/config/index.js'
 import { ConfigError } from '../../src/errors.js'
 
 const SECRET = 'a'.repeat(32)
@@ -20,14 +20,23 @@ const PRODUCTION: Env = {
 }
 
 t.test('Redis Sentinel and Cluster nodes are read as host:port lists', async (t) => {
-  const sentinel = loadConfig({ REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'sessions' }).session
-  t.same(sentinel.redisSentinels, [{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-b', port: 26380 }, { host: '::1', port: 26381 }])
-  t.equal(sentinel.redisSentinelName, 'sessions')
-  t.equal(sentinel.redisClusterNodes, undefined)
-  const cluster = loadConfig({ REDIS_CLUSTER_NODES: 'node-1:6379' }).session
-  t.same(cluster.redisClusterNodes, [{ host: 'node-1', port: 6379 }])
-  t.equal(cluster.redisSentinelName, 'mymaster', 'the default name')
+  const sentinel = loadConfig({ SESSION_STORE: 'redis', REDIS_SENTINELS: '10.0.0.1:26379, sentinel-b:26380,[::1]:26381', REDIS_SENTINEL_NAME: 'sessions' }).session.redis
+  t.same(sentinel?.sentinels, [{ host: '10.0.0.1', port: 26379 }, { host: 'sentinel-b', port: 26380 }, { host: '::1', port: 26381 }])
+  t.equal(sentinel?.sentinelName, 'sessions')
+  t.equal(sentinel?.clusterNodes, undefined)
+  const cluster = loadConfig({ SESSION_STORE: 'redis', REDIS_CLUSTER_NODES: 'node-1:6379' }).session.redis
+  t.same(cluster?.clusterNodes, [{ host: 'node-1', port: 6379 }])
+  t.equal(cluster?.sentinelName, 'mymaster', 'the default name')
   t.equal(loadConfig({}).oidc.refreshMarginSeconds, 60)
+})
+
+t.test('the Redis settings are one object with SESSION_STORE=redis, and none with the memory store', async (t) => {
+  const redis = loadConfig({ SESSION_STORE: 'redis', REDIS_URL: 'rediss://user:pw@cache.internal:6380/2', REDIS_KEY_PREFIX: 'app-a:', REDIS_SENTINEL_PASSWORD: 'sentinel-pw' }).session.redis
+  t.equal(redis?.url.href, 'rediss://user:pw@cache.internal:6380/2')
+  t.same({ ...redis, url: undefined }, { url: undefined, keyPrefix: 'app-a:', sentinels: undefined, sentinelName: 'mymaster', sentinelPassword: 'sentinel-pw', clusterNodes: undefined })
+  t.equal(loadConfig({ SESSION_STORE: 'redis' }).session.redis?.url.href, 'redis://127.0.0.1:6379', 'the local Redis by default')
+  t.equal(loadConfig({}).session.redis, undefined, 'the memory store needs no connection')
+  t.equal(loadConfig({ REDIS_URL: 'redis://cache.internal:6379' }).session.redis, undefined, 'REDIS_URL alone does not choose Redis')
 })
 
 t.test('defaults follow the contract', async (t) => {

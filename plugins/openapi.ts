@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
-import type { Config } from '../src/config.js'
+import type { Config } from '../src/config/index.js'
 
 const DOCS_PREFIX = '/docs'
 

@@ -21,7 +21,7 @@ export interface GatewayArgs {
 countSyncCrypto()
 countProfileStringifies()
 const { buildApp } = await import('../../src/app.js')
-const { loadConfig } = await import('../../src/config.js')
+const { loadConfig } = await import('../../src/config/index.js')
 const { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE, TEST_SECRET } = await import('../../test/helpers/constants.js')
 
 const args = childArgs<GatewayArgs>()

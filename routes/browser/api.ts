@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import replyFrom from '@fastify/reply-from'
-import type { UpstreamConfig } from '../../src/config.js'
+import type { UpstreamConfig } from '../../src/config/index.js'
 import { GatewayError } from '../../src/errors.js'
 import { browserResponseHeaders, upstreamRequestHeaders } from '../../src/proxy/headers.js'
 import { upstreamTarget } from '../../src/proxy/target.js'

@@ -1,15 +1,7 @@
 import { Cluster, Redis, type RedisOptions } from 'ioredis'
+import type { RedisSettings } from '../config/redis.js'
 
-export interface RedisHost { readonly host: string, readonly port: number }
-
-export interface RedisConnectionSettings {
-  /** Standalone server; with sentinels or cluster nodes, only its credentials, TLS and database count. */
-  readonly url: URL
-  readonly keyPrefix: string
-  readonly sentinels: readonly RedisHost[] | undefined
-  readonly sentinelName: string
-  readonly sentinelPassword: string | undefined
-  readonly clusterNodes: readonly RedisHost[] | undefined
+export interface RedisConnectionSettings extends RedisSettings {
   /** A command that takes longer fails, so a slow Redis gives a 503, not a hang. */
   readonly commandTimeoutMs: number
 }

@@ -29,7 +29,8 @@ const login: FastifyPluginAsync = async (app) => {
         ? `Unknown eid; this gateway offers: ${known.join(', ')}`
         : 'This gateway has no eID connections configured (EID_CONNECTIONS)')
     }
-    const { url, transaction } = await app.oidc.startLogin({ returnTo: safeReturnTo(request.query.returnTo), eid })
+    const parameters: Record<string, string> = eid === undefined ? {} : { connection: connections[eid] as string }
+    const { url, transaction } = await app.oidc.startLogin({ returnTo: safeReturnTo(request.query.returnTo), eid, parameters })
     beginLogin(request.session, transaction)
     request.report('login_started')
     return reply.header('cache-control', 'no-store').redirect(url.href, 302)

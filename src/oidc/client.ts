@@ -12,6 +12,14 @@ export interface OidcLogger {
   warn (obj: object, msg: string): void
 }
 
+export interface LoginRequest {
+  /** Where the browser lands afterwards: a same-origin path (src/return-to.ts). */
+  readonly returnTo: string
+  /** The eID the login asks for, by its name in the configuration; undefined for the provider's own choice. */
+  readonly eid: string | undefined
+  readonly parameters: Readonly<Record<string, string>>
+}
+
 export interface LoginResult {
   readonly tokens: TokenSet
   readonly claims: IdTokenClaims
@@ -27,7 +35,14 @@ export interface OidcClient {
   readonly ready: boolean
   /** Resolves after discovery; rejects only when the client is closed first. */
   whenReady (): Promise<void>
-  startLogin (options: { returnTo: string, eid: string | undefined }): Promise<{ url: URL, transaction: LoginTransaction }>
+  /**
+   * The authorization URL of a new login and its transaction. `parameters`
+   * are the gateway's own choices for this login (the eID's `connection` or
+   * `acr_values`, `login_hint`, `prompt`, `max_age`, `ui_locales`…), already
+   * checked: the protocol's own parameters (`state`, `nonce`, PKCE,
+   * `redirect_uri`, `scope`) are added here and cannot be overridden.
+   */
+  startLogin (request: LoginRequest): Promise<{ url: URL, transaction: LoginTransaction }>
   finishLogin (callbackQuery: string, transaction: LoginTransaction): Promise<LoginResult>
   /**
    * The provider's end-session URL for this login, or undefined when it has
@@ -81,7 +96,7 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
     get ready () { return provider !== undefined },
     whenReady: () => discovered,
 
-    async startLogin ({ returnTo, eid }) {
+    async startLogin ({ returnTo, eid, parameters: chosen }) {
       const { configuration } = current()
       const codeVerifier = client.randomPKCECodeVerifier()
       const transaction: LoginTransaction = {
@@ -93,6 +108,7 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
         createdAt: Date.now()
       }
       const parameters: Record<string, string> = {
+        ...chosen,
         redirect_uri: settings.redirectUri,
         response_type: 'code',
         scope: settings.scope,
@@ -102,9 +118,7 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
         code_challenge_method: 'S256'
       }
       if (settings.audience !== undefined) parameters.audience = settings.audience
-      if (settings.acrValues !== undefined) parameters.acr_values = settings.acrValues
-      const connection = eid === undefined ? undefined : settings.eidConnections[eid]
-      if (connection !== undefined) parameters.connection = connection
+      if (settings.acrValues !== undefined && parameters.acr_values === undefined) parameters.acr_values = settings.acrValues
       return { url: client.buildAuthorizationUrl(configuration, parameters), transaction }
     },
 

@@ -17,6 +17,7 @@ export default fp(async (app) => {
       const log = error.statusCode >= 500 ? request.log.warn.bind(request.log) : request.log.info.bind(request.log)
       log({ errorCode: error.code, statusCode: error.statusCode, causeName: (error.cause as Error | undefined)?.name }, 'request rejected')
       request.errorCode = error.code
+      if (error.challenge !== undefined) reply.header('www-authenticate', error.challenge)
       return reply.code(error.statusCode).send({ error: error.code, message: error.message })
     }
     if (error.validation !== undefined) {

@@ -101,7 +101,8 @@ export default fp(async (app) => {
                   'claims:birthdate': 'The date of birth',
                   'claims:age': 'Derived booleans only: ageOver18, ageOver21 (no date of birth)',
                   'claims:address': 'The postal address',
-                  'claims:national_number': 'The national register number (nationalNumber) and the typed national identifier (nationalId)'
+                  'claims:national_number': 'The national register number (nationalNumber) and the typed national identifier (nationalId)',
+                  'sessions:admin': 'List a user\'s sessions and end them (`/internal/users/{sub}/sessions`)'
                 }
               }
             }

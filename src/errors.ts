@@ -26,11 +26,17 @@ export type ErrorCode =
   | 'insufficient_scope'
   | 'internal_error'
 
+export interface GatewayErrorOptions extends ErrorOptions {
+  /** The `WWW-Authenticate` challenge that goes with a 401 or 403 (RFC 6750, RFC 9470). */
+  readonly challenge?: string
+}
+
 export class GatewayError extends Error {
   readonly code: ErrorCode
   readonly statusCode: number
+  readonly challenge: string | undefined
 
-  constructor (code: ErrorCode, message: string, statusCode = 400, options?: ErrorOptions) {
+  constructor (code: ErrorCode, message: string, statusCode = 400, options?: GatewayErrorOptions) {
     // These are answers, not faults: their stack is never logged, and capturing
     // one was the costliest step of refusing a request (bench/README.md). A
     // cause keeps its own stack.
@@ -44,6 +50,7 @@ export class GatewayError extends Error {
     this.name = 'GatewayError'
     this.code = code
     this.statusCode = statusCode
+    this.challenge = options?.challenge
   }
 }
 

@@ -3,6 +3,7 @@ import cookies, { Signer } from '@fastify/cookie'
 import fastifySession from '@fastify/session'
 import { GatewayError } from '../../src/errors.js'
 import { HandoffSigner } from '../../src/sessions/cookie-signatures.js'
+import { deviceOf } from '../../src/sessions/device.js'
 import { sessionCookie } from '../../src/sessions/session-cookie.js'
 import { SessionStoreAdapter } from '../../src/sessions/session-store-adapter.js'
 import type { LoginTransaction, SessionUser } from '../../src/sessions/types.js'
@@ -14,6 +15,8 @@ declare module 'fastify' {
     logins?: Readonly<Record<string, LoginTransaction>>
     /** Epoch milliseconds when the store first held this session; unset while it is not in the store. */
     createdAt?: number
+    /** The browser family it was signed in from, for the user's list of sessions. */
+    device?: string
   }
   interface FastifyRequest {
     /**
@@ -79,9 +82,13 @@ export default async function browserSessions (app: FastifyInstance): Promise<vo
     })
   })
 
-  // Before the library's own: a session left with nothing in it is removed, not saved.
-  app.addHook('onSend', function dropEmptySession (request, _reply, payload, done) {
+  // Before the library's own: a session left with nothing in it is removed, not saved;
+  // a new signed-in one notes the browser family it was signed in from.
+  app.addHook('onSend', function prepareSession (request, _reply, payload, done) {
     const session = sessionOf(request)
+    if (session?.user !== undefined && session.createdAt === undefined && session.device === undefined) {
+      session.device = deviceOf(request.headers['user-agent'])
+    }
     if (session === null || session.user !== undefined || Object.keys(session.logins ?? {}).length > 0) {
       done(null, payload)
       return

@@ -27,7 +27,7 @@ export class ClaimsDirectory {
   /** The profile of the person's latest login still within CLAIMS_TTL, while a session of theirs lives. */
   async find (sub: string, now = Date.now()): Promise<Profile | undefined> {
     if (!this.#options.enabled) return undefined
-    const users = await this.#options.sessions.usersOfSub(sub)
+    const users = (await this.#options.sessions.sessionsOfSub(sub)).map((session) => session.user)
     const latest = users.reduce<typeof users[number] | undefined>((newest, user) => newest === undefined || user.signedInAt > newest.signedInAt ? user : newest, undefined)
     if (latest === undefined || latest.signedInAt + this.#options.ttlSeconds * 1000 <= now) return undefined
     return toProfile(latest.claims, this.#options.profile)

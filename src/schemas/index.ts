@@ -8,6 +8,7 @@ export { healthSchema } from './health.js'
 export { profileSchema } from './profile.js'
 export { backchannelLogoutBodySchema, backchannelLogoutDescription } from './backchannel-logout.js'
 export { callbackDescription, callbackQuerySchema } from './callback.js'
+export { ENVOY_PREFIX, envoyAllowedResponse, envoyAuthDescription, forwardAuthAllowedResponse, forwardAuthDescription, unauthenticatedHeaders } from './forward-auth.js'
 export { internalClaimsDescription, internalClaimsParamsSchema, serviceClaimsSchema } from './internal-claims.js'
 export { loginDescription, loginQuerySchema } from './login.js'
 export { logoutDescription, logoutQuerySchema } from './logout.js'
@@ -20,3 +21,4 @@ export { errorResponses, redirectResponse, type ErrorResponse, type ErrorRespons
  * document lists each once, as a component.
  */
 export const sharedSchemas = [errorSchema, profileSchema] as const
+export { endedSessionsSchema, ownSessionsSchema, SESSIONS_ADMIN_SCOPE, sessionHandleParamsSchema, subjectParamsSchema, subjectSessionParamsSchema, subjectSessionsSchema } from './sessions.js'

@@ -1,6 +1,8 @@
 import { LRUCache } from 'lru-cache'
-import { isLive, keepNewerTokens, type SessionStore } from './store.js'
-import type { SessionData, SessionUser } from './types.js'
+import { randomBytes } from 'node:crypto'
+import { keyedHash, type KeyedHash } from '../security/keyed-hash.js'
+import { isLive, keepNewerTokens, type SessionStore, type SubjectSession } from './store.js'
+import type { SessionData } from './types.js'
 
 export interface MemoryStoreOptions {
   /**
@@ -17,6 +19,8 @@ export class MemorySessionStore implements SessionStore {
   readonly #pendingLogins: LRUCache<string, SessionData>
   readonly #bySid = new Map<string, Set<string>>()
   readonly #bySub = new Map<string, Set<string>>()
+  /** Names sessions in a subject's list without giving their ids away; they live as long as this process. */
+  readonly #handles: KeyedHash = keyedHash([randomBytes(32).toString('base64url')], 'session-handles')
 
   constructor (options: MemoryStoreOptions) {
     this.#sessions = new LRUCache<string, SessionData>({
@@ -61,8 +65,28 @@ export class MemorySessionStore implements SessionStore {
     return this.#destroyAll(this.#bySub.get(sub))
   }
 
-  async usersOfSub (sub: string): Promise<SessionUser[]> {
-    return this.#liveUsers(this.#bySub.get(sub))
+  async sessionsOfSub (sub: string): Promise<SubjectSession[]> {
+    const sessions: SubjectSession[] = []
+    const now = Date.now()
+    // A copy of the ids: reading an expired entry unindexes it.
+    for (const id of [...this.#bySub.get(sub) ?? []]) {
+      const status: LRUCache.Status<string, SessionData> = {}
+      const data = this.#sessions.get(id, { updateAgeOnGet: false, status })
+      if (data === undefined || !isLive(data.user, now)) continue
+      // The idle timer restarts with each read: its start is the last request.
+      const lastSeenAt = now - ((status.ttl ?? 0) - (status.remainingTTL ?? 0))
+      sessions.push({ handle: this.handleOf(id), user: data.user, data, lastSeenAt: Math.round(lastSeenAt) })
+    }
+    return sessions
+  }
+
+  handleOf (id: string): string {
+    return this.#handles.current(id)
+  }
+
+  async destroyByHandle (sub: string, handle: string): Promise<boolean> {
+    const id = [...this.#bySub.get(sub) ?? []].find((candidate) => this.handleOf(candidate) === handle)
+    return id !== undefined && this.#sessions.delete(id)
   }
 
   async ping (): Promise<void> {}
@@ -93,16 +117,6 @@ export class MemorySessionStore implements SessionStore {
     this.#sessions.set(id, keepNewerTokens(data, this.#sessions.get(id, { updateAgeOnGet: false })), { ttl: ttlSeconds * 1000 })
     addTo(this.#bySid, data.user.sid, id)
     addTo(this.#bySub, data.user.sub, id)
-  }
-
-  /** Without sliding idle timers; a copy of the ids, since reading an expired entry unindexes it. */
-  #liveUsers (ids: Set<string> | undefined): SessionUser[] {
-    const users: SessionUser[] = []
-    for (const id of [...ids ?? []]) {
-      const user = this.#sessions.get(id, { updateAgeOnGet: false })?.user
-      if (isLive(user)) users.push(user)
-    }
-    return users
   }
 
   #destroyAll (ids: Set<string> | undefined): number {

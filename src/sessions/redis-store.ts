@@ -4,7 +4,7 @@ import type { SessionCipher } from './cipher.js'
 import { userData } from './session-user.js'
 import type { RedisClient } from './redis-connection.js'
 import { storeCall } from './store-errors.js'
-import { isLive, keepNewerTokens, tokenGeneration, type SessionStore } from './store.js'
+import { isLive, keepNewerTokens, tokenGeneration, type SessionStore, type SubjectSession } from './store.js'
 import type { SessionData, SessionUser } from './types.js'
 
 export interface RedisStoreOptions {
@@ -106,8 +106,31 @@ export class RedisSessionStore implements SessionStore {
     return await this.#destroyIndexes(this.#options.indexNames.all(sub).map((name) => `sub:${name}`))
   }
 
-  async usersOfSub (sub: string): Promise<SessionUser[]> {
-    return await this.#liveUsers(this.#options.indexNames.all(sub).map((name) => `sub:${name}`))
+  async sessionsOfSub (sub: string): Promise<SubjectSession[]> {
+    const { idleTimeoutSeconds, indexNames } = this.#options
+    const sessions: SubjectSession[] = []
+    for (const name of await this.#members(indexNames.all(sub).map((index) => `sub:${index}`))) {
+      const [value, remainingMs] = await storeCall(() => Promise.all([this.#redis.get(`s:${name}`), this.#redis.pttl(`s:${name}`)]))
+      const data = value === null ? undefined : this.#decode(name, value)
+      if (data === undefined || !isLive(data.user)) continue
+      // Every read sets the idle timeout afresh (GETEX): what is left of it dates the last one.
+      const lastSeenAt = Date.now() - (idleTimeoutSeconds * 1000 - Math.max(0, remainingMs))
+      // The key name is a keyed hash of the id: it names the session without giving it away.
+      sessions.push({ handle: name, user: data.user, data, lastSeenAt })
+    }
+    return sessions
+  }
+
+  handleOf (id: string): string {
+    return this.#options.sessionNames.current(id)
+  }
+
+  async destroyByHandle (sub: string, handle: string): Promise<boolean> {
+    const mine = (await this.sessionsOfSub(sub)).find((session) => session.handle === handle)
+    if (mine === undefined) return false
+    await storeCall(() => this.#redis.del(`s:${handle}`))
+    await storeCall(() => Promise.all(this.#indexKeys(mine.user).map((index) => this.#redis.zrem(index, handle))))
+    return true
   }
 
   async ping (): Promise<void> {
@@ -165,15 +188,6 @@ export class RedisSessionStore implements SessionStore {
   async #members (indexes: string[]): Promise<string[]> {
     const members = await storeCall(() => Promise.all(indexes.map((index) => this.#redis.zrangebyscore(index, Date.now(), '+inf'))))
     return [...new Set(members.flat())]
-  }
-
-  async #liveUsers (indexes: string[]): Promise<SessionUser[]> {
-    const users: SessionUser[] = []
-    for (const name of await this.#members(indexes)) {
-      const user = (await this.#peek(name))?.user
-      if (isLive(user)) users.push(user)
-    }
-    return users
   }
 
   async #destroyIndexes (indexes: string[]): Promise<number> {

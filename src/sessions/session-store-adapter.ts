@@ -105,5 +105,6 @@ function dataOf (session: SessionFields): Omit<SessionData, 'createdAt'> {
   const data: SessionData = {}
   if (session.logins !== undefined && Object.keys(session.logins).length > 0) data.logins = session.logins
   if (session.user !== undefined) data.user = session.user
+  if (session.device !== undefined) data.device = session.device
   return data
 }

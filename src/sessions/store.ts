@@ -21,8 +21,16 @@ export interface SessionStore {
   destroy (id: string): Promise<void>
   destroyBySid (sid: string): Promise<number>
   destroyBySub (sub: string): Promise<number>
-  /** The users of this subject's live sessions, without sliding their idle timers. */
-  usersOfSub (sub: string): Promise<SessionUser[]>
+  /**
+   * This subject's live sessions, without sliding their idle timers. Each is
+   * named by a handle (a keyed hash of its id), never by its id: the id is
+   * the browser's credential.
+   */
+  sessionsOfSub (sub: string): Promise<SubjectSession[]>
+  /** The handle that names the session with this id in its subject's list. */
+  handleOf (id: string): string
+  /** Ends the session of this subject with this handle; false when it has none such. */
+  destroyByHandle (sub: string, handle: string): Promise<boolean>
   /** Resolves when the store answers; used by /readyz. */
   ping (): Promise<void>
   close (): Promise<void>
@@ -39,6 +47,15 @@ export interface SessionCounts {
   readonly size: number
   /** Sessions that only hold a login in progress. */
   readonly pendingLoginCount: number
+}
+
+/** A live session as a subject's list shows it. */
+export interface SubjectSession {
+  readonly handle: string
+  readonly user: SessionUser
+  readonly data: SessionData
+  /** Epoch milliseconds of the last request that used it (its idle timer's start). */
+  readonly lastSeenAt: number
 }
 
 /** One-time values (a logout token's `jti`) that every instance must refuse a second time. */

@@ -46,4 +46,6 @@ export interface SessionData {
   user?: SessionUser
   /** Epoch milliseconds when the store first held this session. */
   createdAt?: number
+  /** The browser family it was signed in from ("Firefox on Linux"), for the user's list of sessions. */
+  device?: string
 }

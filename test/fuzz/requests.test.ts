@@ -23,7 +23,12 @@ const ROUTES: readonly RouteTemplate[] = [
   { method: 'GET', path: '/openapi.json' },
   { method: 'GET', path: '/api/orders/items' },
   { method: 'POST', path: '/api/orders/items' },
-  { method: 'GET', path: '/internal/users/oidc%7Citsme%7Cx/claims' }
+  { method: 'GET', path: '/internal/users/oidc%7Citsme%7Cx/claims' },
+  { method: 'GET', path: '/me/sessions' },
+  { method: 'DELETE', path: '/me/sessions/abc' },
+  { method: 'GET', path: '/internal/users/oidc%7Citsme%7Cx/sessions' },
+  { method: 'DELETE', path: '/internal/users/oidc%7Citsme%7Cx/sessions/abc' },
+  { method: 'DELETE', path: '/internal/users/oidc%7Citsme%7Cx/sessions' }
 ]
 const RUNS = 5000
 const TIME_LIMIT_MS = 90_000

@@ -20,6 +20,10 @@ export interface Stores {
   readonly locks: Locks
 }
 
+async function usersOf (store: SessionStore, sub: string): Promise<SessionUser[]> {
+  return (await store.sessionsOfSub(sub)).map((session) => session.user)
+}
+
 const pause = async (ms: number): Promise<void> => { await new Promise((resolve) => setTimeout(resolve, ms)) }
 
 /** What every implementation of the store interfaces must do, checked the same way for each. */
@@ -61,7 +65,7 @@ export async function checkStoreContract (t: Test, makeStores: () => Promise<Sto
     await store.destroy('ends')
     t.equal(await store.update('ends', { user: sessionUser('dora', 'sid-d', { generation: 1 }) }, 60), false, 'a logout won the race')
     t.equal(await store.get('ends'), undefined, 'the session stays ended')
-    t.same(await store.usersOfSub('dora'), [], 'and is not found through its indexes')
+    t.same(await usersOf(store, 'dora'), [], 'and is not found through its indexes')
     await store.create('short', { user }, 1)
     await pause(1200)
     t.equal(await store.update('short', { user }, 60), false, 'an idle timeout ended it')
@@ -92,16 +96,46 @@ export async function checkStoreContract (t: Test, makeStores: () => Promise<Sto
     await store.create('one', { user: sessionUser('alice', 'sid-1') }, 60)
     await store.create('two', { user: sessionUser('alice', 'sid-2') }, 60)
     await store.create('three', { user: sessionUser('bob', 'sid-3') }, 60)
-    t.same((await store.usersOfSub('alice')).map((user) => user.sid).sort(), ['sid-1', 'sid-2'], 'a subject names its sessions\' users')
-    t.same(await store.usersOfSub('nobody'), [])
+    t.same((await usersOf(store, 'alice')).map((user) => user.sid).sort(), ['sid-1', 'sid-2'], 'a subject names its sessions\' users')
+    t.same(await usersOf(store, 'nobody'), [])
     t.equal(await store.destroyBySid('sid-1'), 1)
-    t.same((await store.usersOfSub('alice')).map((user) => user.sid), ['sid-2'], 'not once that session is ended')
+    t.same((await usersOf(store, 'alice')).map((user) => user.sid), ['sid-2'], 'not once that session is ended')
     t.equal(await store.get('one'), undefined)
     t.ok(await store.get('two'))
     await store.destroy('three')
     t.equal(await store.destroyBySub('bob'), 0, 'destroy left no index entry behind')
     t.equal(await store.destroyBySub('alice'), 1, 'the remaining one of alice')
     t.equal(await store.destroyBySub('nobody'), 0)
+  })
+
+  await t.test('a subject\'s sessions are listed under handles, with when each was last used, and ended one by one', async (t) => {
+    const { sessions: store } = await makeStores()
+    const before = Date.now()
+    await store.create('phone-session-id', { user: sessionUser('gil', 'sid-phone'), createdAt: before }, 60)
+    await store.create('laptop-session-id', { user: sessionUser('gil', 'sid-laptop'), createdAt: before }, 60)
+    await store.create('other-person-id', { user: sessionUser('hana', 'sid-h'), createdAt: before }, 60)
+    const listed = await store.sessionsOfSub('gil')
+    t.same(listed.map((session) => session.user.sid).sort(), ['sid-laptop', 'sid-phone'])
+    for (const session of listed) {
+      t.notOk(session.handle.includes('session-id'), 'a handle does not give the id away')
+      t.ok(session.lastSeenAt >= before - 5 && session.lastSeenAt <= Date.now() + 5, 'last seen at its creation')
+    }
+    t.not(listed[0]?.handle, listed[1]?.handle)
+    await pause(120)
+    await store.get('phone-session-id')
+    const again = await store.sessionsOfSub('gil')
+    const phone = again.find((session) => session.user.sid === 'sid-phone')
+    const laptop = again.find((session) => session.user.sid === 'sid-laptop')
+    const first = (sid: string): number => listed.find((session) => session.user.sid === sid)?.lastSeenAt ?? 0
+    t.ok((phone?.lastSeenAt ?? 0) >= first('sid-phone') + 100, 'a request moves its last-seen time')
+    t.ok(Math.abs((laptop?.lastSeenAt ?? Infinity) - first('sid-laptop')) <= 20, 'listing does not')
+    t.equal(await store.destroyByHandle('hana', phone?.handle ?? ''), false, 'another subject\'s handle ends nothing')
+    t.equal(await store.destroyByHandle('gil', 'no-such-handle'), false)
+    t.equal(await store.destroyByHandle('gil', phone?.handle ?? ''), true)
+    t.equal(await store.get('phone-session-id'), undefined, 'that session is ended')
+    t.ok(await store.get('laptop-session-id'), 'the other is not')
+    t.same((await store.sessionsOfSub('gil')).map((session) => session.user.sid), ['sid-laptop'])
+    t.equal(await store.destroyBySid('sid-phone'), 0, 'and its indexes are clean')
   })
 
   await t.test('a session that expired or passed its absolute end is not found again through its indexes', async (t) => {
@@ -111,7 +145,7 @@ export async function checkStoreContract (t: Test, makeStores: () => Promise<Sto
     await pause(1200)
     await store.create('new', { user: sessionUser('carol', 'sid-new') }, 60)
     t.equal(await store.get('old'), undefined, 'expired')
-    t.same((await store.usersOfSub('carol')).map((user) => user.sid), ['sid-new'], 'only the live session of that user')
+    t.same((await usersOf(store, 'carol')).map((user) => user.sid), ['sid-new'], 'only the live session of that user')
     t.equal(await store.destroyBySid('sid-old'), 0, 'its sid ends nothing')
     t.ok(await store.destroyBySub('carol') >= 1, 'ending the user ends its live session')
     t.equal(await store.get('new'), undefined)
@@ -121,11 +155,11 @@ export async function checkStoreContract (t: Test, makeStores: () => Promise<Sto
     const { sessions: store } = await makeStores()
     await store.create('idle', { user: sessionUser('erin', 'sid-e') }, 2)
     for (let i = 0; i < 4; i++) {
-      t.equal((await store.usersOfSub('erin')).length, 1, `found within its idle time (${i + 1})`)
+      t.equal((await usersOf(store, 'erin')).length, 1, `found within its idle time (${i + 1})`)
       await pause(400)
     }
     await pause(700)
-    t.same(await store.usersOfSub('erin'), [], 'ended by its idle timeout all the same')
+    t.same(await usersOf(store, 'erin'), [], 'ended by its idle timeout all the same')
   })
 
   await t.test('the replay guard refuses a recorded value until it expires', async (t) => {

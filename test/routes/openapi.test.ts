@@ -147,7 +147,7 @@ t.test('the live OpenAPI document is valid, lists every route, and the real answ
     t.match(securitySchemes.csrfHeader, { type: 'apiKey', in: 'header', name: 'X-CSRF' })
     const flow = securitySchemes.serviceToken.flows.clientCredentials
     t.equal(flow.tokenUrl, `${stack.idp.issuer.replace(/\/$/, '')}/token`)
-    t.same(Object.keys(flow.scopes).sort(), ['claims:address', 'claims:age', 'claims:birthdate', 'claims:national_number', 'claims:profile'])
+    t.same(Object.keys(flow.scopes).sort(), ['claims:address', 'claims:age', 'claims:birthdate', 'claims:national_number', 'claims:profile', 'sessions:admin'])
   })
 
   t.test('real answers match the documented schema for their status', async (t) => {
@@ -201,6 +201,15 @@ t.test('the live OpenAPI document is valid, lists every route, and the real answ
     check('get', claimsPath, await service.get(claimsUrl, { authorization: 'Bearer x.y.z' }))
     check('get', claimsPath, await service.get(claimsUrl, { authorization: `Bearer ${await tokenFor('')}` }))
     check('get', claimsPath, await service.get(`${base}/internal/users/nobody/claims`, { authorization: `Bearer ${allScopes}` }))
+    const sessionsPath = '/internal/users/{sub}/sessions'
+    const sessionsUrl = `${base}/internal/users/${encodeURIComponent(me.json().sub as string)}/sessions`
+    const admin = await tokenFor('sessions:admin')
+    check('get', sessionsPath, await service.get(sessionsUrl, { authorization: `Bearer ${admin}` }))
+    check('get', sessionsPath, await service.get(sessionsUrl, { authorization: `Bearer ${allScopes}` }))
+    check('delete', `${sessionsPath}/{handle}`, await service.request('DELETE', `${sessionsUrl}/no-such-handle`, { headers: { authorization: `Bearer ${admin}` } }))
+    check('get', '/me/sessions', await browser.get(`${base}/me/sessions`, { 'x-csrf': '1' }))
+    check('get', '/me/sessions', await browser.get(`${base}/me/sessions`))
+    check('delete', '/me/sessions/{handle}', await browser.request('DELETE', `${base}/me/sessions/no-such-handle`, { headers: { 'x-csrf': '1' } }))
     const logout = await browser.get(`${base}${me.json().session.logoutUrl as string}`)
     t.equal(logout.status, 302)
     check('get', '/logout', logout)

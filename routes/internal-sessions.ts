@@ -1,0 +1,71 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { GatewayError } from '../src/errors.js'
+import { subjectHash } from '../src/security/subject-hash.js'
+import { endedSessionsSchema, errorResponses, SESSIONS_ADMIN_SCOPE, subjectParamsSchema, subjectSessionParamsSchema, subjectSessionsSchema } from '../src/schemas/index.js'
+
+const SERVICE_ERRORS = ['unauthenticated', 'invalid_token', 'insufficient_scope', 'rate_limited', 'provider_unavailable', 'session_store_unavailable', 'provider_timeout'] as const
+
+/**
+ * Session administration for services inside the platform: list a
+ * subject's sessions and end one or all of them, on every instance sharing
+ * the store. A client-credentials token for INTERNAL_AUDIENCE with the
+ * `sessions:admin` scope; every call is audited (caller, a hash of the
+ * subject, what was done), never a claim, token or session id.
+ */
+const internalSessions: FastifyPluginAsync = async (app) => {
+  const audience = app.config.internalApi.audience
+  if (audience === undefined) return
+  const common = { tags: ['internal'], security: [{ serviceToken: [SESSIONS_ADMIN_SCOPE] }] }
+
+  app.get<{ Params: { sub: string } }>('/internal/users/:sub/sessions', {
+    schema: {
+      ...common,
+      summary: 'A user\'s sessions, for a service',
+      description: `Lists the subject's live sessions: when each was created and last used, its eID and level, the browser family. No token, no claim, no session id: a \`handle\` names each. Needs the \`${SESSIONS_ADMIN_SCOPE}\` scope.`,
+      params: subjectParamsSchema,
+      response: { 200: subjectSessionsSchema, ...errorResponses([...SERVICE_ERRORS]) }
+    }
+  }, async function listSessions (request, reply) {
+    reply.header('cache-control', 'no-store')
+    const caller = await request.serviceCaller(audience, [SESSIONS_ADMIN_SCOPE])
+    const sessions = await app.sessionsOf(request.params.sub)
+    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(request.params.sub), action: 'list', count: sessions.length }, 'sessions admin')
+    return { sessions }
+  })
+
+  app.delete<{ Params: { sub: string, handle: string } }>('/internal/users/:sub/sessions/:handle', {
+    schema: {
+      ...common,
+      summary: 'End one of a user\'s sessions',
+      description: `Ends the session with this handle (as listed) on every instance. Needs the \`${SESSIONS_ADMIN_SCOPE}\` scope.`,
+      params: subjectSessionParamsSchema,
+      response: { 204: { type: 'null', description: 'Ended' }, ...errorResponses([...SERVICE_ERRORS, 'not_found']) }
+    }
+  }, async function endSession (request, reply) {
+    reply.header('cache-control', 'no-store')
+    const caller = await request.serviceCaller(audience, [SESSIONS_ADMIN_SCOPE])
+    const { sub, handle } = request.params
+    const ended = await app.sessionStore.destroyByHandle(sub, handle)
+    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(sub), action: 'end_one', outcome: ended ? 'ended' : 'not_found' }, 'sessions admin')
+    if (!ended) throw new GatewayError('not_found', 'This user has no live session with that handle', 404)
+    return reply.code(204).send()
+  })
+
+  app.delete<{ Params: { sub: string } }>('/internal/users/:sub/sessions', {
+    schema: {
+      ...common,
+      summary: 'End all of a user\'s sessions',
+      description: `Ends every session of the subject on every instance, as a back-channel logout naming the \`sub\` does. Needs the \`${SESSIONS_ADMIN_SCOPE}\` scope.`,
+      params: subjectParamsSchema,
+      response: { 200: endedSessionsSchema, ...errorResponses([...SERVICE_ERRORS]) }
+    }
+  }, async function endAllSessions (request, reply) {
+    reply.header('cache-control', 'no-store')
+    const caller = await request.serviceCaller(audience, [SESSIONS_ADMIN_SCOPE])
+    const ended = await app.sessionStore.destroyBySub(request.params.sub)
+    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(request.params.sub), action: 'end_all', count: ended }, 'sessions admin')
+    return { ended }
+  })
+}
+
+export default internalSessions

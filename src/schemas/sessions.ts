@@ -1,4 +1,5 @@
 /** The session lists: of a subject for the service API, and one's own in `/me/sessions`. Never a token or an id. */
+import { internalClaimsParamsSchema } from './internal-claims.js'
 
 export const SESSIONS_ADMIN_SCOPE = 'sessions:admin'
 
@@ -56,11 +57,8 @@ export const sessionHandleParamsSchema = {
   properties: { handle: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$', description: 'A session\'s handle, as listed' } }
 } as const
 
-export const subjectParamsSchema = {
-  type: 'object',
-  required: ['sub'],
-  properties: { sub: { type: 'string', minLength: 1, maxLength: 255, description: 'The user\'s subject identifier (URL-encoded), as in `/me`' } }
-} as const
+/** The subject in a service route's path, as the claims lookup reads it. */
+export const subjectParamsSchema = internalClaimsParamsSchema
 
 export const subjectSessionParamsSchema = {
   type: 'object',

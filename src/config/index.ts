@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js'
 import { readClaimsNamespace } from './claims.js'
 import { readDevelopmentDefaults } from './development.js'
 import { deepFreeze } from './freeze.js'
+import { readForwardAuth, type ForwardAuthConfig } from './forward-auth.js'
 import { readInternalApi, type InternalApiConfig } from './internal-api.js'
 import { readMetrics, type MetricsConfig } from './metrics.js'
 import { readAddress, readTrustProxy, type Address } from './network.js'
@@ -19,6 +20,7 @@ export type { UpstreamConfig } from './upstreams.js'
 export type { InternalApiConfig } from './internal-api.js'
 export type { RateLimits } from './rate-limits.js'
 export type { MetricsListenerConfig } from './metrics.js'
+export type { AccessTokenMode, ForwardAuthConfig, ForwardAuthRule } from './forward-auth.js'
 
 export interface Config extends Address, MetricsConfig {
   readonly production: boolean
@@ -32,6 +34,8 @@ export interface Config extends Address, MetricsConfig {
   readonly rateLimits: RateLimits
   readonly upstreams: Readonly<Record<string, UpstreamConfig>>
   readonly internalApi: InternalApiConfig
+  /** `/auth` for proxies (FORWARD_AUTH); undefined: off. */
+  readonly forwardAuth: ForwardAuthConfig | undefined
   /** The demo frontend at `/` (DEMO); on outside production unless DEMO=false. */
   readonly demo: boolean
   readonly logLevel: string
@@ -67,6 +71,7 @@ export function loadConfig (env: Env): Config {
     upstreams: readUpstreams(env),
     // The embedded provider mints service tokens for its audience, so the API works on a fresh clone.
     internalApi: readInternalApi(env, development?.internalAudience, session.maxAgeSeconds),
+    forwardAuth: readForwardAuth(env, session.secrets, production),
     ...readMetrics(env, address, production),
     demo: readBoolean(env, 'DEMO') ?? !production,
     logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info')

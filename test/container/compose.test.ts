@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parse } from 'yaml'
 import { loadConfig } from '../../src/config/index.js'
+import { UPSTREAM_HEADERS } from '../../src/forward-auth/fields.js'
 import { configEnvNames } from '../helpers/config-env.js'
 import { signInThroughGateway } from '../helpers/dev-idp-login.js'
 import { startStack } from '../helpers/gateway.js'
@@ -134,7 +135,7 @@ t.test('docker-compose.yml in production: the gateway believes only the proxy\'s
   t.equal(env.TRUST_PROXY, proxyAddress, 'TRUST_PROXY names that address and nothing else')
   t.same(Object.entries(compose.services).filter(([, service]) => networksOf(service).includes('edge')).map(([name]) => name).sort(), ['gateway', 'proxy'],
     'only the proxy and the gateway are on the edge network')
-  t.same(networksOf(proxy ?? {}), ['edge'], 'the proxy reaches nothing else')
+  t.same(networksOf(proxy ?? {}), ['edge', 'apps'], 'the proxy reaches nothing else but the app behind forward auth')
   t.ok(networksOf(gateway ?? {}).includes('default'), 'the gateway reaches Redis and the example API on the default network')
 
   t.equal(env.METRICS_PORT, '9464')
@@ -156,5 +157,56 @@ t.test('docker-compose.yml in production: the gateway believes only the proxy\'s
     t.equal(config.trustProxy, proxyAddress, `${baseUrl}: only the proxy is believed`)
     t.same(config.metricsListener, { port: 9464, host: '0.0.0.0' }, `${baseUrl}: /metrics on its own port, reachable on the compose network`)
     t.equal(config.metricsToken, undefined, `${baseUrl}: the token stays optional`)
+  }
+})
+
+t.test('docker-compose.yml puts an app behind nginx forward auth at /app/, minimised, with every identity header set by nginx', async (t) => {
+  const compose = parse(await readFile(join(root, 'docker-compose.yml'), 'utf8')) as ComposeFile
+  const { gateway, proxy, 'example-app': app, 'example-api': api } = compose.services
+  const env = gateway?.environment ?? {}
+
+  const rules = loadConfig({ FORWARD_AUTH: env.FORWARD_AUTH }).forwardAuth?.rules ?? []
+  t.same(rules.map((rule) => rule.prefix), ['/app'], 'one rule, for /app/')
+  for (const rule of rules) {
+    t.equal(rule.subject, 'pairwise', `${rule.prefix}: a pairwise user id, never the provider's sub`)
+    t.equal(rule.accessToken, 'none', `${rule.prefix}: no token`)
+    t.notOk(rule.headers.includes('nationalNumber') || rule.headers.includes('nationalId'), `${rule.prefix}: no national number`)
+  }
+  t.same(app?.build, gateway?.build, 'the app is built like the gateway')
+  t.same(app?.command, api?.command, 'and runs the example script')
+  t.same(networksOf(app ?? {}), ['apps'], 'the app is on the apps network only')
+  t.same(Object.entries(compose.services).filter(([, service]) => networksOf(service).includes('apps')).map(([name]) => name).sort(), ['example-app', 'proxy'],
+    'only the proxy reaches it: the gateway, Redis and the API are not on that network')
+  t.ok(compose.networks !== undefined && 'apps' in compose.networks, 'the apps network is declared')
+
+  const nginx = await readFile(join(root, 'deploy', 'nginx.conf'), 'utf8')
+  const directives = nginx.split('\n').map((line) => line.replace(/#.*/, '')).join('\n')
+  const includes = [...directives.matchAll(/include ([\w.-]+);/g)].map((match) => match[1] as string)
+  t.same(includes.sort(), ['nginx-forward-auth-location.conf', 'nginx-forward-auth.conf'], 'the two forward-auth files')
+  for (const include of includes) {
+    t.ok(proxy?.volumes?.includes(`./deploy/${include}:/etc/nginx/${include}:ro`), `${include} is mounted where nginx.conf includes it from`)
+  }
+  t.match(directives, /upstream example-app \{[^}]*server example-app:3000 resolve;/, 'nginx reaches the app by its service name and port')
+  t.equal(app?.environment?.PORT, '3000')
+  const protectedLocation = /location \/app\/ \{([^}]*)\}/.exec(directives)?.[1] ?? ''
+  t.match(protectedLocation, /include nginx-forward-auth-location\.conf;/, '/app/ asks the gateway first')
+  t.match(protectedLocation, /error_page 401 = @forward_auth_login;/, 'a page: signed out, to the login')
+  t.match(protectedLocation, /proxy_pass http:\/\/example-app\/;/)
+
+  const server = (await readFile(join(root, 'deploy', 'nginx-forward-auth.conf'), 'utf8')).split('\n').map((line) => line.replace(/#.*/, '')).join('\n')
+  t.match(server, /location = \/auth \{[^}]*return 404/, 'browsers never reach the gateway\'s /auth')
+  t.match(server, /location \^~ \/auth\/ \{[^}]*return 404/, 'nor /auth/envoy/*')
+  const check = /location = \/_forward_auth \{([^}]*)\}/.exec(server)?.[1] ?? ''
+  t.match(check, /^\s*internal;/m, 'the check location is internal')
+  t.match(check, /proxy_pass http:\/\/gateways\/auth;/)
+  t.match(check, /proxy_pass_request_body off;/)
+  for (const name of ['X-Original-URI', 'X-Forwarded-Uri']) t.match(check, new RegExp(`proxy_set_header ${name} \\$request_uri;`), `${name} set by nginx, so the browser's is replaced`)
+
+  const location = (await readFile(join(root, 'deploy', 'nginx-forward-auth-location.conf'), 'utf8')).split('\n').map((line) => line.replace(/#.*/, '')).join('\n')
+  t.match(location, /^auth_request \/_forward_auth;$/m)
+  for (const name of [...UPSTREAM_HEADERS, 'authorization']) {
+    const variable = new RegExp(`^auth_request_set \\$(\\w+) \\$upstream_http_${name.replaceAll('-', '_')};$`, 'm').exec(location)?.[1]
+    t.ok(variable, `${name}: read from the gateway's answer`)
+    t.match(location, new RegExp(`^proxy_set_header ${name} \\$${variable ?? '-'};$`, 'im'), `${name}: set from it on every request, so the browser's own never passes`)
   }
 })

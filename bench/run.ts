@@ -31,6 +31,15 @@ const output = fileURLToPath(new URL(`results/${mode.name === 'full' ? 'latest' 
 const started = Date.now()
 const teardowns: Array<() => unknown> = []
 const children: BenchChild[] = []
+/** The headers deploy/nginx-forward-auth.conf has nginx add to its check of a request for /app/page?tab=2. */
+const FORWARD_AUTH_HEADERS = {
+  'x-original-uri': '/app/page?tab=2',
+  'x-forwarded-uri': '/app/page?tab=2',
+  'x-forwarded-method': 'GET',
+  'x-forwarded-host': '127.0.0.1',
+  'x-forwarded-proto': 'http',
+  'x-forwarded-for': '127.0.0.1'
+}
 const say = (text: string): void => { console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)} s] ${text}`) }
 
 async function child (name: string, args: Record<string, unknown> = {}, execArgv: string[] = []): Promise<BenchChild> {
@@ -94,6 +103,8 @@ async function main (): Promise<number> {
   const bareUrl = `${String(plain.info.bareUrl)}/me`
   const bare = [await counted(plain, bareUrl, 200)]
   const meMemory = await counted(memoryGateway, url(memoryGateway, '/me'), 200, header(memoryCookie))
+  // What nginx's auth_request subrequest sends (deploy/nginx-forward-auth.conf): the browser's cookie and the original request.
+  const authMemory = await counted(memoryGateway, url(memoryGateway, '/auth'), 202, { ...header(memoryCookie), ...FORWARD_AUTH_HEADERS })
   const meRedis = await counted(redisGateway, url(redisGateway, '/me'), 200, header(redisCookie))
   const meAnonymous = await counted(memoryGateway, url(memoryGateway, '/me'), 401)
   const expressOidcMe = await counted(expressOidc, url(expressOidc, '/me'), 200, header(expressCookie))
@@ -115,6 +126,7 @@ async function main (): Promise<number> {
   const measurements: Measurements = {
     bare,
     meMemory,
+    authMemory,
     meAnonymous,
     meRedis,
     expressOidc: expressOidcMe,

@@ -14,6 +14,8 @@ export interface LoadRun extends LoadResult {
 export interface Measurements {
   bare: LoadRun[]
   meMemory: LoadRun
+  /** GET /auth as nginx's auth_request asks it, signed in, memory store: forward auth next to /me. */
+  authMemory: LoadRun
   meAnonymous: LoadRun
   meRedis: LoadRun
   expressOidc: LoadRun

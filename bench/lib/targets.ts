@@ -5,6 +5,8 @@ import { percent, type Row } from './report.js'
 
 /** The cookie's signature; @fastify/session's change detection hashes (SHA-256) are counted apart. */
 const HMACS_PER_ME = 1
+/** /auth may cost what /me costs: its pairwise id is worked out once per session user, not per request. */
+const HMACS_PER_AUTH = HMACS_PER_ME
 const MEMORY_STORE_MAX_BYTES = 4096
 const COOKIE_MAX_BYTES = 120
 /** The gateway's GET /me over mod_auth_openidc's, in req/s: the targets of a later change. */
@@ -53,6 +55,7 @@ export function toRows (m: Measurements): Row[] {
     ...(target === undefined ? {} : { target })
   })
   const overExpress = m.meMemory.requestsPerSecond / m.expressOidc.requestsPerSecond
+  const authOverMe = m.authMemory.requestsPerSecond / m.meMemory.requestsPerSecond
   const proxyShare = m.apiThroughGateway.requestsPerSecond / m.upstreamDirect.requestsPerSecond
   const bareProxyShare = m.upstreamThroughBareProxy.requestsPerSecond / m.upstreamDirect.requestsPerSecond
   const overBareProxy = m.apiThroughGateway.requestsPerSecond / m.upstreamThroughBareProxy.requestsPerSecond
@@ -63,6 +66,10 @@ export function toRows (m: Measurements): Row[] {
     load('GET /me, memory store', m.meMemory, {
       text: `≥ 70 %, p99 ≤ 5 ms`,
       pass: vsBare(m.meMemory.requestsPerSecond) >= 0.7 && m.meMemory.p99Ms <= 5
+    }),
+    load('GET /auth (forward auth, nginx\'s headers), memory store', m.authMemory, {
+      text: `as cheap as GET /me: ${percent(authOverMe)} of its req/s, ${cpuMicrosPerRequest(m.authMemory.counts)} µs vs ${cpuMicrosPerRequest(m.meMemory.counts)} µs CPU`,
+      pass: cpuMicrosPerRequest(m.authMemory.counts) <= cpuMicrosPerRequest(m.meMemory.counts) * 1.1
     }),
     load('GET /me, Redis store', m.meRedis, { text: '≥ 40 %', pass: vsBare(m.meRedis.requestsPerSecond) >= 0.4 }),
     load('GET /me without a session (401)', m.meAnonymous),
@@ -98,6 +105,10 @@ export function toRows (m: Measurements): Row[] {
     { scenario: 'per GET /me, Redis: synchronous crypto calls', value: cryptoPerRequest(m.meRedis.counts), unit: '' },
     { scenario: 'per GET /me: session writes', value: storeWritesPerRequest(m.meMemory.counts), unit: '', target: { text: '0 (unchanged session)', pass: storeWritesPerRequest(m.meMemory.counts) === 0 && storeWritesPerRequest(m.meRedis.counts) === 0 } },
     { scenario: 'per 401: synchronous crypto calls', value: cryptoPerRequest(m.meAnonymous.counts), unit: '' },
+    { scenario: 'per GET /auth: provider requests', value: m.authMemory.providerRequests, unit: '', target: { text: '0', pass: m.authMemory.providerRequests === 0 } },
+    { scenario: 'per GET /auth: HMACs', value: cryptoPerRequest(m.authMemory.counts, ['createHmac']), unit: '', target: { text: `≤ ${HMACS_PER_AUTH} (the cookie signature; the pairwise id is cached)`, pass: cryptoPerRequest(m.authMemory.counts, ['createHmac']) <= HMACS_PER_AUTH } },
+    { scenario: 'per GET /auth: synchronous crypto calls, all', value: cryptoPerRequest(m.authMemory.counts), unit: '' },
+    { scenario: 'per GET /auth: session writes', value: storeWritesPerRequest(m.authMemory.counts), unit: '', target: { text: '0', pass: storeWritesPerRequest(m.authMemory.counts) === 0 } },
     { scenario: 'per GET /me: profile serialised without its schema', value: m.meMemory.counts.profileStringifies, unit: '', target: { text: '0', pass: m.meMemory.counts.profileStringifies === 0 } }
   ]
   return rows
@@ -129,7 +140,7 @@ function apacheRows (m: Measurements, load: (scenario: string, run: LoadRun, tar
 export function breakages (m: Measurements, mode: Mode): string[] {
   const found: string[] = []
   if (m.apacheOidcMissing !== undefined && mode.peerRequired) found.push(m.apacheOidcMissing)
-  const loads = { bare: m.bare[0], 'bare (again)': m.bare[1], 'GET /me memory': m.meMemory, 'GET /me Redis': m.meRedis, 'GET /me 401': m.meAnonymous, 'express-openid-connect': m.expressOidc, mod_auth_openidc: m.apacheOidc, 'upstream direct': m.upstreamDirect, 'bare proxy': m.upstreamThroughBareProxy, '/api through the gateway': m.apiThroughGateway }
+  const loads = { bare: m.bare[0], 'bare (again)': m.bare[1], 'GET /me memory': m.meMemory, 'GET /auth memory': m.authMemory, 'GET /me Redis': m.meRedis, 'GET /me 401': m.meAnonymous, 'express-openid-connect': m.expressOidc, mod_auth_openidc: m.apacheOidc, 'upstream direct': m.upstreamDirect, 'bare proxy': m.upstreamThroughBareProxy, '/api through the gateway': m.apiThroughGateway }
   for (const [name, run] of Object.entries(loads)) {
     if (run === undefined) continue
     if (run.requests === 0) found.push(`${name}: no answers`)
@@ -142,6 +153,8 @@ export function breakages (m: Measurements, mode: Mode): string[] {
   if (m.cookie.tokenCount === 0) found.push('the stored session has no tokens: the cookie check proved nothing')
   if (m.memory.bound.held > m.memory.bound.maxEntries) found.push('the memory store holds more sessions than its bound')
   if (m.meMemory.providerRequests > 0 || m.meRedis.providerRequests > 0) found.push('GET /me made the gateway call the provider')
+  if (m.authMemory.providerRequests > 0) found.push('GET /auth made the gateway call the provider')
+  if (storeWritesPerRequest(m.authMemory.counts) > 0) found.push('GET /auth wrote to the session store')
   // The peer must answer from its session cache too, or the comparison measures its provider calls.
   if ((m.apacheOidc?.providerRequests ?? 0) > 0) found.push('mod_auth_openidc\'s GET /me called the provider')
   return found

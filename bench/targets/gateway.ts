@@ -43,7 +43,9 @@ try {
     RATE_LIMIT_LOGIN: '1000000',
     SESSION_STORE: args.store,
     ...(args.redisUrl === undefined ? {} : { REDIS_URL: args.redisUrl, REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:` }),
-    ...(args.upstreamUrl === undefined ? {} : { UPSTREAMS: JSON.stringify({ up: args.upstreamUrl }) })
+    ...(args.upstreamUrl === undefined ? {} : { UPSTREAMS: JSON.stringify({ up: args.upstreamUrl }) }),
+    // The /auth scenario: what a typical app behind nginx gets, a pairwise user id and a name.
+    FORWARD_AUTH: JSON.stringify({ '/app/': { headers: ['user', 'name', 'email'] } })
   })
   const app = await buildApp({ config, logStream: new Writable({ write: (_chunk, _encoding, done) => done() }) })
   closers.push(() => app.close())

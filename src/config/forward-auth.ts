@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js'
 import { IDENTITY_FIELDS, type IdentityField } from '../forward-auth/fields.js'
-import { resolvePath } from '../forward-auth/original-path.js'
+import { normalisedPath } from '../forward-auth/original-path.js'
 import { readJsonObject, readString, type Env } from './readers.js'
 
 /** eIDAS levels of assurance, lowest first. */
@@ -64,16 +64,16 @@ function depth (prefix: string): number {
   return prefix === '/' ? 0 : prefix.split('/').length
 }
 
-/** A prefix as the rules compare it: the decoded path, no trailing slash. Written as it is resolved, or refused. */
+/** A prefix as the rules compare it: the decoded path, no trailing slash. Written as it is compared, or refused. */
 function readPrefix (key: string): string {
-  let resolved: string | undefined
+  let normalised: string | undefined
   try {
-    resolved = key.startsWith('/') && !/[?#%\\\u0000-\u001f\u007f]/.test(key) ? resolvePath(key, 'FORWARD_AUTH') : undefined
+    normalised = key.startsWith('/') && !/[?#%\\\u0000-\u001f\u007f]/.test(key) ? normalisedPath(key, 'FORWARD_AUTH') : undefined
   } catch {}
-  if (resolved === undefined || (resolved !== key && resolved !== `${key}/`)) {
+  if (normalised !== key) {
     throw new ConfigError(`FORWARD_AUTH keys must be path prefixes such as /app/: a leading slash, no query, escapes, dot segments or double slashes (${JSON.stringify(key.slice(0, 64))})`)
   }
-  return resolved === '/' ? '/' : resolved.replace(/\/$/, '')
+  return normalised === '/' ? '/' : normalised.replace(/\/$/, '')
 }
 
 function readRule (key: string, prefix: string, entry: unknown): ForwardAuthRule {

@@ -10,7 +10,7 @@ const DAY_MS = 86_400_000
 
 export interface ForwardAuth {
   /**
-   * The rule for an original request's resolved path: the longest prefix
+   * The rule for an original request's normalised path: the longest prefix
    * that holds it, segment by segment (`/app` holds `/app` and `/app/x`, not
    * `/apple`). Refused (403) when none does, or when that prefix is refused.
    */

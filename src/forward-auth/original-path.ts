@@ -8,11 +8,11 @@ const ENCODED_SEPARATOR = /%(?:2f|5c)/i
 /** An escaped control character, NUL included. */
 const ENCODED_CONTROL = /%(?:[01][0-9a-f]|7f)/i
 const ESCAPE = /%[0-9a-f]{2}/i
-/** A segment some server reads as a dot segment though it is not one: `..;x` (path parameters), `.. `, `...`. */
-const DISGUISED_DOT_SEGMENT = /^\.+(?:[;\s].*)?$|^\s*\.\.?\s*$/
+/** A dot segment, plain or in a disguise some server reads as one: `..;x` (path parameters), `.. `, `...`. */
+const DOT_SEGMENT = /^\.+(?:[;\s].*)?$|^\s*\.\.?\s*$/
 
 export interface OriginalTarget {
-  /** The path the rules are matched against: decoded, dot segments resolved, no empty segments, no query. */
+  /** The path the rules are matched against: decoded once, empty segments merged, no query. */
   readonly path: string
   /** The request-target as the proxy sent it (path and query), for a login's way back. */
   readonly target: string
@@ -24,17 +24,20 @@ function refuse (message: string): GatewayError {
 
 /**
  * The path an original request will be served at, from its request-target
- * as the proxy saw it (`/hr/../app/x?y=1`). The rules are chosen by this
- * path, so it must be the one the protected service resolves, however the
- * target is spelled: dot segments are resolved (`/app/../hr/` is `/hr/`,
- * `/app/%2e%2e/hr/` too), escapes are undone once, and empty segments are
- * merged (`//hr/` is `/hr/`), as servers do before they route. What some
- * server would read differently from us is refused, never guessed at:
- * escaped slashes and backslashes (`/app/..%2Fhr/`), escapes left after one
- * round of decoding (`%252e`), escaped control characters, `..;` and other
- * disguised dot segments, and anything that is not a plain origin-form
- * target (RFC 9112 3.2.1): absolute-form, `*`, a fragment, raw spaces or
- * non-ASCII bytes, and the `, ` that joins a header sent twice.
+ * as the proxy saw it (`/hr/x?y=1`). The rules are chosen by this path, so
+ * it must be the one the protected service serves, however the target is
+ * spelled: escapes are undone once (`/h%72/` is `/hr/`) and empty segments
+ * merged (`//hr/` is `/hr/`), as nginx does before it routes. Whatever
+ * servers read in different ways is refused, never guessed at. Dot segments
+ * in any spelling (`/app/../hr/`, `/app/%2e%2e/hr/`, `..;`, `...`): nginx
+ * and URL parsers resolve them, Fastify and Express route them as they
+ * are, so `/app/../hr/x` may be served from `/hr/` or from `/app/`; a browser
+ * resolves them before it sends a request, so no page ever needs them.
+ * Escaped slashes and backslashes (`/app/..%2Fhr/`), escapes left after one
+ * round of decoding (`%252e`), escaped control characters, and anything that
+ * is not a plain origin-form target (RFC 9112 3.2.1): absolute-form, `*`, a
+ * fragment, raw spaces or non-ASCII bytes, and the `, ` that joins a header
+ * sent twice.
  *
  * @throws GatewayError `invalid_request`
  */
@@ -54,26 +57,16 @@ export function originalTarget (target: string, name: string): OriginalTarget {
     throw refuse(`${name} is not valid percent-encoding`)
   }
   if (ESCAPE.test(decoded)) throw refuse(`${name} must not be escaped twice`)
-  return { path: resolvePath(decoded, name), target }
+  return { path: normalisedPath(decoded, name), target }
 }
 
 /**
- * A decoded path with its dot segments resolved (RFC 3986 5.2.4) and its
- * empty segments dropped; a trailing slash stays, `..` never climbs above `/`.
+ * A decoded path with its empty segments merged; a trailing slash stays.
+ * A dot segment, plain or disguised, is refused.
  */
-export function resolvePath (decoded: string, name: string): string {
-  const segments: string[] = []
-  const parts = decoded.split('/')
-  for (const part of parts) {
-    if (part === '' || part === '.') continue
-    if (part === '..') {
-      segments.pop()
-      continue
-    }
-    if (DISGUISED_DOT_SEGMENT.test(part)) throw refuse(`${name} must not hold disguised dot segments`)
-    segments.push(part)
-  }
-  const last = parts[parts.length - 1]
-  const trailing = segments.length > 0 && (last === '' || last === '.' || last === '..')
-  return `/${segments.join('/')}${trailing ? '/' : ''}`
+export function normalisedPath (decoded: string, name: string): string {
+  const parts = decoded.split('/').slice(1)
+  if (parts.some((part) => DOT_SEGMENT.test(part))) throw refuse(`${name} must not hold dot segments (., .. or a disguise of them)`)
+  const segments = parts.filter((part) => part !== '')
+  return `/${segments.join('/')}${segments.length > 0 && parts[parts.length - 1] === '' ? '/' : ''}`
 }

@@ -1,5 +1,6 @@
 import t, { type Test } from 'tap'
 import { createHmac, hkdfSync } from 'node:crypto'
+import { request as httpRequest } from 'node:http'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { signInThroughGateway, logoutAtDevIdp } from '../helpers/dev-idp-login.js'
 import { startStack, TEST_SECRET, type Stack } from '../helpers/gateway.js'
@@ -15,6 +16,7 @@ const RULES = {
   '/reports-api/': { headers: ['user'], audience: 'reporting', accessToken: true },
   '/orders/': { headers: ['user'], accessToken: 'authorization' },
   '/secure/': { headers: ['user'], level: 'substantial' },
+  '/high/': { headers: ['user'], level: 'high' },
   '/app/admin/': false
 }
 
@@ -37,6 +39,19 @@ function identity (res: TestResponse): Record<string, string> {
     if (value !== null) found[name] = value
   }
   return found
+}
+
+/** A request with its target exactly as written: fetch would resolve `%2e%2e` and `..` before sending it. */
+async function raw (url: string, target: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number, headers: Record<string, string | string[] | undefined> }> {
+  return await new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(url)
+    const req = httpRequest({ hostname, port, path: target, method, headers }, (res) => {
+      res.resume()
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
 }
 
 /** What the gateway's pairwise id is meant to be: recomputed here from its definition, not read from the code. */
@@ -63,7 +78,8 @@ t.test('without a session: 401 with a challenge and the way to sign in, never a 
   t.equal((await check(stack, anonymous, '/app/admin/users')).status, 403, 'a refused prefix is refused before any session is looked at')
   t.equal((await check(stack, anonymous, '//evil.example/x')).headers.get('x-auth-request-login'), null, 'a target with no rule gets no login link')
   const disguise = await check(stack, anonymous, '/app/..//evil.example')
-  t.equal(disguise.status, 403, 'the resolved path, //evil.example, is under no prefix')
+  t.equal(disguise.status, 400, 'a dot segment is refused before any session is looked at')
+  t.equal(disguise.headers.get('x-auth-request-login'), null)
 })
 
 t.test('with a session: 202 and exactly the headers the rule names, minimised', async (t) => {
@@ -121,24 +137,23 @@ t.test('pairwise ids: stable per audience and session, different across audience
   t.not(ownKey, app)
 })
 
-t.test('the path is matched as the service will resolve it: no spelling picks a more generous rule', async (t) => {
+t.test('the path is matched as the service will serve it: no spelling picks a more generous rule', async (t) => {
   const { stack, browser } = await signedIn(t)
   const national = (res: TestResponse): string | null => res.headers.get('x-auth-request-national-number')
-  for (const target of ['/app/../hr/x', '/app/%2e%2e/hr/x', '/app/.%2E/hr/x', '//hr/x', '/./hr/x', '/h%72/x', '/app/./../hr/']) {
+  for (const target of ['/hr/x', '//hr/x', '/hr//x', '/h%72/x', '/%68%72/payslips']) {
     const res = await check(stack, browser, target)
     t.equal(res.status, 202, target)
-    t.equal(national(res), '65070862267', `${target} is /hr/: the /hr/ rule`)
+    t.equal(national(res), '65070862267', `${target} is /hr/x: the /hr/ rule`)
     t.equal(res.headers.get('x-auth-request-user'), CHRIS_PROFILE.sub)
   }
-  for (const target of ['/hr/../app/x', '/hr/%2e%2e/app/x', '/hr/public/../payslips']) {
-    const res = await check(stack, browser, target)
-    t.equal(national(res), target.includes('public') ? '65070862267' : null, `${target}: the rule of the resolved path`)
-  }
-  t.equal((await check(stack, browser, '/app/admin/../x')).status, 202, '/app/x after resolution')
-  for (const target of ['/app/admin/x', '/app/Admin/../admin/x', '/app//admin/x', '/app/%61dmin/x']) {
+  for (const target of ['/app/admin/x', '/app//admin/x', '/app/%61dmin/x', '//app/admin']) {
     t.equal((await check(stack, browser, target)).status, 403, `${target}: the refused prefix, however spelled`)
   }
-  for (const target of ['/app/..%2Fhr/x', '/app/..%5Chr/x', '/app/..;/hr/x', '/app/%252e%252e/hr/', 'http://127.0.0.1/hr/x', '/app/ x', '/app/%00']) {
+  // Dot segments: nginx would serve /app/../hr/x from /hr/, Fastify and Express from /app/; browsers never send them.
+  for (const target of [
+    '/app/../hr/x', '/app/%2e%2e/hr/x', '/app/.%2E/hr/x', '/app/./../hr/', '/hr/../app/x', '/app/admin/../x', '/app/Admin/../admin/x',
+    '/hr//../app', '/app/..%2Fhr/x', '/app/..%5Chr/x', '/app/..;/hr/x', '/app/%252e%252e/hr/', 'http://127.0.0.1/hr/x', '/app/ x', '/app/%00'
+  ]) {
     const res = await check(stack, browser, target)
     t.equal(res.status, 400, `${target}: refused, never guessed at`)
     t.equal(res.json().error, 'invalid_request')
@@ -175,13 +190,19 @@ t.test('the access token goes along only when the rule asks, in the header it na
   }
 })
 
-t.test('a rule\'s level: a login whose level is not recorded is refused, never admitted on a guess', async (t) => {
+t.test('a rule\'s level: only a login whose recorded level reaches it; none recorded is refused, never admitted on a guess', async (t) => {
   const { stack, browser } = await signedIn(t)
-  const res = await check(stack, browser, '/secure/x')
-  t.equal(res.status, 403)
-  t.equal(res.json().error, 'access_denied')
-  t.match(res.json().message, /assurance level substantial/)
-  t.same(identity(res), {})
+  // What the session recorded for this login, as /me shows it (the embedded provider signs itsme "basic": substantial).
+  const recorded: string | undefined = (await browser.get(`${stack.gatewayUrl}/me`)).json().assurance?.level
+  const high = await check(stack, browser, '/high/x')
+  t.equal(high.status, 403, `a ${recorded ?? 'unrecorded'} login does not open a rule asking for high`)
+  t.equal(high.json().error, 'access_denied')
+  t.match(high.json().message, /assurance level high/)
+  t.same(identity(high), {})
+  const substantial = await check(stack, browser, '/secure/x')
+  const reaches = recorded === 'substantial' || recorded === 'high'
+  t.equal(substantial.status, reaches ? 202 : 403, `a ${recorded ?? 'unrecorded'} login and a rule asking for substantial`)
+  t.equal(substantial.headers.get('x-auth-request-user') !== null, reaches)
 })
 
 t.test('the identity goes with the session: logout and back-channel logout end it at once', async (t) => {
@@ -217,9 +238,14 @@ t.test('Envoy\'s HTTP ext_authz: the original method and path after the prefix, 
   t.same([...removed, ...Object.keys(identity(app))].sort(), [...UPSTREAM_HEADERS].sort(), 'every header of the family is either set or removed')
   t.ok(removed.includes('x-auth-request-national-number') && removed.includes('x-auth-request-access-token'))
   t.notOk(removed.includes('x-auth-request-user'))
-  const hr = await envoy('/app/%2e%2e/hr/x', 'DELETE')
+  const hr = await envoy('/h%72//x', 'DELETE')
   t.equal(hr.headers.get('x-auth-request-national-number'), '65070862267', 'normalised as /auth does')
-  t.equal((await envoy('/app/..%2Fhr/x')).status, 400)
+  const cookie = browser.cookieHeader(stack.gatewayUrl)
+  for (const path of ['/app/%2e%2e/hr/x', '/app/../hr/x', '/app/..%2Fhr/x', '/app/..;/hr/x', '/hr//../app/']) {
+    const res = await raw(stack.gatewayUrl, `/auth/envoy${path}`, { cookie })
+    t.equal(res.status, 400, `${path}: refused as /auth refuses it`)
+    t.equal(res.headers['x-auth-request-user'], undefined)
+  }
   t.equal((await envoy('/app/admin/')).status, 403)
   const anonymous = await envoy('/app/page', 'GET', new TestBrowser())
   t.equal(anonymous.status, 401, 'Envoy sends the 401 to the browser as it is')

@@ -1,6 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
-import type { ErrorCode } from '../../src/errors.js'
-import { GatewayError } from '../../src/errors.js'
+import { GatewayError, type ErrorCode } from '../../src/errors.js'
 import { LOGIN_HEADER } from '../../src/forward-auth/fields.js'
 import { createForwardAuth } from '../../src/forward-auth/forward-auth.js'
 import type { IdentityAnswer } from '../../src/forward-auth/identity-headers.js'
@@ -100,7 +99,8 @@ const forwardAuth: FastifyPluginAsync = async (app) => {
       }
       const target = originalTarget(request.url.slice(ENVOY_PREFIX.length), 'The path after /auth/envoy')
       const { headers, unset } = await answer(request, reply, target)
-      return reply.code(200).header('x-envoy-auth-headers-to-remove', unset.join(', ')).headers(headers).send()
+      if (unset.length > 0) reply.header('x-envoy-auth-headers-to-remove', unset.join(', '))
+      return reply.code(200).headers(headers).send()
     }
   })
 }

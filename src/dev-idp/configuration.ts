@@ -1,11 +1,12 @@
 import { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
 import type { JWK } from 'jose'
+import { auth0Discovery, clientSecurityFeatures, gatewayClientMetadata, ORGANIZATION_CLAIMS, organizationClaims, type GatewayClientOptions, type OrganizationOptions } from './client-requirements.js'
 import { findIdentity, identityClaims } from './identities.js'
 import { errorPage, logoutPage, signedOutPage } from './pages.js'
 
 export interface ProviderSettings {
   readonly clientId: string
-  readonly clientSecret: string
+  readonly clientSecret: string | undefined
   readonly redirectUris: readonly string[]
   readonly postLogoutRedirectUris: readonly string[]
   readonly backchannelLogoutUri: string | undefined
@@ -16,6 +17,13 @@ export interface ProviderSettings {
   readonly cookieKey: string
   /** A machine-to-machine client for the gateway's service API, when it is on. */
   readonly serviceClient: ServiceClientSettings | undefined
+  readonly issuer: string
+  /** The gateway client's auth method and keys, and what the provider requires of it (./client-requirements.ts). */
+  readonly gatewayClient: GatewayClientOptions
+  /** Every login is in this Auth0 organization. */
+  readonly organization: OrganizationOptions | undefined
+  /** Logout as an Auth0 tenant without end-session discovery: `/v2/logout`, no `end_session_endpoint`. */
+  readonly auth0Logout: boolean
 }
 
 export interface ServiceClientSettings {
@@ -38,38 +46,39 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
   return {
     clients: [...serviceClients(settings.serviceClient), {
       client_id: settings.clientId,
-      client_secret: settings.clientSecret,
       redirect_uris: [...settings.redirectUris],
       post_logout_redirect_uris: [...settings.postLogoutRedirectUris],
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
-      token_endpoint_auth_method: 'client_secret_post',
+      ...gatewayClientMetadata(settings.gatewayClient, settings.clientSecret),
       ...(settings.backchannelLogoutUri === undefined
         ? {}
         : { backchannel_logout_uri: settings.backchannelLogoutUri, backchannel_logout_session_required: true })
     }],
-    // Several token endpoint auth methods, as Auth0 offers.
-    clientAuthMethods: ['client_secret_post', 'client_secret_basic'],
+    // Several token endpoint auth methods, as Auth0 and Idura offer.
+    clientAuthMethods: ['client_secret_post', 'client_secret_basic', 'private_key_jwt'],
     jwks: { keys: [settings.signingKey] },
     cookies: { keys: [settings.cookieKey] },
     pkce: { required: () => true },
     scopes: ['openid', 'profile', 'email', 'offline_access'],
     claims: {
       // The Auth0 Action's namespaced claims come with every login, like Auth0's.
-      openid: ['sub', `${ns}/nationalnumber`, `${ns}/address`],
+      openid: ['sub', `${ns}/nationalnumber`, `${ns}/address`, ...ORGANIZATION_CLAIMS],
       profile: ['name', 'given_name', 'family_name', 'birthdate', 'gender'],
       email: ['email', 'email_verified']
     },
     // Auth0 puts the user's claims in the ID token itself.
     conformIdTokenClaims: false,
+    discovery: auth0Discovery(settings.issuer, settings.auth0Logout),
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
       backchannelLogout: { enabled: true },
       clientCredentials: { enabled: settings.serviceClient !== undefined },
       resourceIndicators: resourceIndicators(settings.serviceClient),
+      ...clientSecurityFeatures(settings.gatewayClient),
       rpInitiatedLogout: {
-        enabled: true,
+        enabled: !settings.auth0Logout,
         logoutSource: async (ctx: KoaContextWithOIDC, form: string) => { ctx.body = logoutPage(form) },
         postLogoutSuccessSource: async (ctx: KoaContextWithOIDC) => { ctx.body = signedOutPage() }
       }
@@ -86,7 +95,7 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
     findAccount: async (_ctx, sub) => {
       const identity = findIdentity((candidate) => candidate.sub === sub)
       if (identity === undefined) return undefined
-      return { accountId: identity.sub, claims: async () => identityClaims(identity, ns) as { sub: string } }
+      return { accountId: identity.sub, claims: async () => ({ ...identityClaims(identity, ns), ...organizationClaims(settings.organization) }) as { sub: string } }
     },
     // First-party client: no consent screen, as with Auth0's "skip consent".
     loadExistingGrant: async (ctx) => {
@@ -100,7 +109,7 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
       }
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId })
       grant.addOIDCScope('openid profile email offline_access')
-      grant.addOIDCClaims([`${ns}/nationalnumber`, `${ns}/address`])
+      grant.addOIDCClaims([`${ns}/nationalnumber`, `${ns}/address`, ...ORGANIZATION_CLAIMS])
       await grant.save()
       session.grantIdFor(client.clientId, grant.jti)
       return grant

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import Provider from 'oidc-provider'
+import Provider, { type KoaContextWithOIDC } from 'oidc-provider'
+import { auth0LogoutRoute } from './auth0-logout.js'
+import type { GatewayClientOptions, OrganizationOptions } from './client-requirements.js'
 import { providerConfiguration, type ServiceClientSettings } from './configuration.js'
 
 export { DEV_SERVICE_CLIENT } from './configuration.js'
@@ -15,7 +17,8 @@ export interface DevIdpOptions {
   /** Hostname in the issuer URL; the listen address by default. */
   publicHostname?: string
   clientId: string
-  clientSecret: string
+  /** Unset for a gateway that authenticates with private_key_jwt. */
+  clientSecret: string | undefined
   redirectUris: string[]
   postLogoutRedirectUris: string[]
   backchannelLogoutUri?: string
@@ -28,9 +31,25 @@ export interface DevIdpOptions {
   onTokenGrant?: (grant: { grantType: string, ok: boolean }) => void
   /** A client-credentials client whose JWT access tokens are for this audience (the gateway's service API). */
   serviceClient?: ServiceClientSettings
+  /** The gateway client's auth method and keys, PAR, request objects and encryption (./client-requirements.ts). */
+  gatewayClient?: GatewayClientOptions
+  /** Every login is in this Auth0 organization (`org_id`, `org_name` in the ID token). */
+  organization?: OrganizationOptions
+  /** Stands for an Auth0 tenant without end-session discovery: no `end_session_endpoint`, Auth0's `/v2/logout`. */
+  auth0Logout?: boolean
+  /** Told of every back-channel call the gateway makes, and how it authenticated, so tests can see which method reached the provider. */
+  onClientCall?: (call: ClientCall) => void
   /** When true nothing starts: this provider signs in anyone who clicks. */
   production: boolean
   log?: (message: string) => void
+}
+
+/** A call to the token, PAR or revocation endpoint, with the status it got and how the client authenticated. */
+export interface ClientCall {
+  readonly endpoint: 'token' | 'pushed_authorization_request' | 'revocation'
+  readonly status: number
+  /** Read from the request: an `Authorization: Basic` header, a `client_secret` or a `client_assertion` in the body. */
+  readonly auth: 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt' | 'none'
 }
 
 export interface DevIdp {
@@ -63,9 +82,18 @@ export async function startDevIdp (options: DevIdpOptions): Promise<DevIdp> {
     rotateRefreshTokens: options.rotateRefreshTokens ?? true,
     signingKey: await generateSigningKey(),
     cookieKey: randomCookieKey(),
-    serviceClient: options.serviceClient
+    serviceClient: options.serviceClient,
+    issuer,
+    gatewayClient: options.gatewayClient ?? {},
+    organization: options.organization,
+    auth0Logout: options.auth0Logout === true
   }))
   provider.use(interactionRoutes(provider))
+  if (options.auth0Logout === true) {
+    provider.use(auth0LogoutRoute(provider, { clientId: options.clientId, allowedLogoutUrls: options.postLogoutRedirectUris }))
+  }
+  const onClientCall = options.onClientCall
+  if (onClientCall !== undefined) provider.use(reportClientCalls(onClientCall))
   const onTokenGrant = options.onTokenGrant
   if (onTokenGrant !== undefined) {
     provider.on('grant.success', (ctx) => onTokenGrant({ grantType: String(ctx.oidc.params?.grant_type), ok: true }))
@@ -82,5 +110,29 @@ export async function startDevIdp (options: DevIdpOptions): Promise<DevIdp> {
       server.closeAllConnections()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
+  }
+}
+
+const CLIENT_CALL_PATHS: Readonly<Record<string, ClientCall['endpoint']>> = {
+  '/token': 'token',
+  '/request': 'pushed_authorization_request',
+  '/token/revocation': 'revocation'
+}
+
+/**
+ * Reports each call to the token, PAR and revocation endpoints once the
+ * provider answered it. oidc-provider accepts a secret in either place for
+ * both secret methods, so which one the client used is read from the request.
+ */
+function reportClientCalls (report: (call: ClientCall) => void) {
+  return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
+    await next()
+    const endpoint = CLIENT_CALL_PATHS[ctx.path]
+    if (endpoint === undefined || ctx.method !== 'POST') return
+    const params = (ctx.oidc?.body ?? {}) as Record<string, unknown>
+    const auth = /^basic /i.test(ctx.headers.authorization ?? '')
+      ? 'client_secret_basic'
+      : params.client_assertion !== undefined ? 'private_key_jwt' : params.client_secret !== undefined ? 'client_secret_post' : 'none'
+    report({ endpoint, status: ctx.status, auth })
   }
 }

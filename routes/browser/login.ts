@@ -1,10 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { GatewayError } from '../../src/errors.js'
+import { perLoginParameters, type PerLoginQuery } from '../../src/oidc/login-parameters.js'
 import { safeReturnTo } from '../../src/return-to.js'
 import { beginLogin } from '../../src/sessions/pending-logins.js'
 import { errorResponses, loginDescription, loginQuerySchema, redirectResponse } from '../../src/schemas/index.js'
 
-interface LoginQuery { returnTo?: string, eid?: string }
+interface LoginQuery extends PerLoginQuery { returnTo?: string, eid?: string }
 
 const login: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: LoginQuery }>('/login', {
@@ -17,7 +18,7 @@ const login: FastifyPluginAsync = async (app) => {
         302: redirectResponse('To the identity provider', 'The provider\'s authorization URL', {
           'set-cookie': { type: 'string', description: 'The session cookie that binds the login to this browser' }
         }),
-        ...errorResponses(['invalid_request', 'rate_limited', 'provider_unavailable', 'session_store_unavailable'])
+        ...errorResponses(['invalid_request', 'rate_limited', 'provider_unavailable', 'session_store_unavailable', 'provider_error', 'provider_timeout'])
       }
     }
   }, async function startLogin (request, reply) {
@@ -30,6 +31,8 @@ const login: FastifyPluginAsync = async (app) => {
         : 'This gateway has no eID connections configured (EID_CONNECTIONS)')
     }
     const parameters: Record<string, string> = eid === undefined ? {} : { connection: connections[eid] as string }
+    // prompt, max_age, login_hint, ui_locales: allow-listed values only (a 400 before anything starts).
+    Object.assign(parameters, perLoginParameters(request.query))
     const { url, transaction } = await app.oidc.startLogin({ returnTo: safeReturnTo(request.query.returnTo), eid, parameters })
     beginLogin(request.session, transaction)
     request.report('login_started')

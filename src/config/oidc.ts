@@ -2,6 +2,7 @@ import { ConfigError } from '../errors.js'
 import type { DevelopmentDefaults } from './development.js'
 import { readEidConnections } from './claims.js'
 import { isLoopbackHost } from './network.js'
+import { readClientSecurity, type ClientSecuritySettings } from './oidc-client.js'
 import { readAbsoluteUrl, readChoice, readSeconds, readString, type Env } from './readers.js'
 
 /**
@@ -13,11 +14,12 @@ export type LogoutHint = 'sid' | 'id_token'
 
 const LOGOUT_HINTS: readonly LogoutHint[] = ['sid', 'id_token']
 
-export interface OidcConfig {
+export interface OidcConfig extends ClientSecuritySettings {
   /** Unset until the embedded development provider has started (see config/development.ts). */
   readonly issuer: URL | undefined
   readonly clientId: string
-  readonly clientSecret: string
+  /** Unset only with OIDC_CLIENT_AUTH=private_key_jwt, which needs none. */
+  readonly clientSecret: string | undefined
   readonly scope: string
   readonly audience: string | undefined
   readonly acrValues: string | undefined
@@ -52,7 +54,10 @@ export function readIssuer (env: Env): URL | undefined {
  */
 export function readOidc (env: Env, baseUrl: URL, issuer: URL | undefined, development: DevelopmentDefaults | undefined): OidcConfig {
   const clientId = development?.clientId ?? requireWithIssuer(env, 'OIDC_CLIENT_ID')
-  const clientSecret = development?.clientSecret ?? requireWithIssuer(env, 'OIDC_CLIENT_SECRET')
+  const security = readClientSecurity(env, issuer !== undefined)
+  // A client that signs its assertions has no secret to send.
+  const clientSecret = development?.clientSecret ??
+    (security.clientAuth === 'private_key_jwt' ? readString(env, 'OIDC_CLIENT_SECRET') : requireWithIssuer(env, 'OIDC_CLIENT_SECRET'))
   const scope = readString(env, 'OIDC_SCOPE') ?? 'openid profile email offline_access'
   if (!scope.split(' ').includes('openid')) {
     throw new ConfigError('OIDC_SCOPE must include openid')
@@ -71,12 +76,15 @@ export function readOidc (env: Env, baseUrl: URL, issuer: URL | undefined, devel
     httpTimeoutSeconds: readSeconds(env, 'OIDC_HTTP_TIMEOUT', 10),
     jwksCooldownSeconds: readSeconds(env, 'OIDC_JWKS_COOLDOWN', 30),
     refreshMarginSeconds: readSeconds(env, 'TOKEN_REFRESH_MARGIN', 60),
-    logoutHint: readChoice(env, 'OIDC_LOGOUT_HINT', LOGOUT_HINTS, 'sid')
+    logoutHint: readChoice(env, 'OIDC_LOGOUT_HINT', LOGOUT_HINTS, 'sid'),
+    ...security
   }
 }
 
 function requireWithIssuer (env: Env, name: string): string {
   const value = readString(env, name)
-  if (value === undefined) throw new ConfigError(`${name} is required when OIDC_ISSUER is set`)
+  if (value === undefined) {
+    throw new ConfigError(`${name} is required when OIDC_ISSUER is set${name === 'OIDC_CLIENT_SECRET' ? ' (unless OIDC_CLIENT_AUTH=private_key_jwt)' : ''}`)
+  }
   return value
 }

@@ -2,10 +2,15 @@ import * as client from 'openid-client'
 import type { OidcConfig } from '../config/index.js'
 import { GatewayError } from '../errors.js'
 import type { LoginTransaction, TokenSet } from '../sessions/types.js'
-import { toLoginError, toRefreshError } from './errors.js'
+import { auth0LogoutUrl } from './auth0-logout.js'
+import { authorizationUrl } from './authorization-request.js'
+import { discover, ProviderMismatchError, type Provider } from './discovery.js'
+import { decryptLogoutToken } from './encrypted-tokens.js'
 import { retryWithBackoff } from './retry.js'
 import { verifyServiceToken, type ServiceCaller } from './service-token.js'
-import { allowedAlgorithms, createKeySet, verifyIdToken, verifyLogoutToken, verifyRefreshedIdToken, type IdTokenClaims, type LogoutClaims, type TokenVerifier } from './tokens.js'
+import { INTERACTION_NEEDED, loginChecksFor, loginChecksOf, markSilentLoginRequired, type LoginChecks } from './silent-login.js'
+import { assertSameIssuer, exchangeCode, refreshTokens, type LoginResult } from './token-grants.js'
+import { verifyLogoutToken, type LogoutClaims } from './tokens.js'
 
 export interface OidcLogger {
   info (obj: object, msg: string): void
@@ -20,15 +25,7 @@ export interface LoginRequest {
   readonly parameters: Readonly<Record<string, string>>
 }
 
-export interface LoginResult {
-  readonly tokens: TokenSet
-  readonly claims: IdTokenClaims
-}
-
-interface Provider {
-  readonly configuration: client.Configuration
-  readonly verifier: TokenVerifier
-}
+export type { LoginResult } from './token-grants.js'
 
 export interface OidcClient {
   /** True once discovery succeeded. */
@@ -43,6 +40,14 @@ export interface OidcClient {
    * `redirect_uri`, `scope`) are added here and cannot be overridden.
    */
   startLogin (request: LoginRequest): Promise<{ url: URL, transaction: LoginTransaction }>
+  /**
+   * For a login started with `prompt=none` whose answer is that the person
+   * must take part (`login_required`, `interaction_required`,
+   * `consent_required`, `account_selection_required`): its `returnTo` with
+   * `login=required`, where the browser goes instead of an error page.
+   * Undefined for any other login or answer, which finishLogin handles.
+   */
+  silentLoginOutcome (callbackQuery: string, transaction: LoginTransaction): string | undefined
   finishLogin (callbackQuery: string, transaction: LoginTransaction): Promise<LoginResult>
   /**
    * The provider's end-session URL for this login, or undefined when it has
@@ -73,11 +78,16 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
   const closing = new AbortController()
   let provider: Provider | undefined
 
-  const discovered = retryWithBackoff(() => discover(issuer, settings), {
+  const discovered = retryWithBackoff(() => discover(issuer, settings, log), {
     initialDelayMs: 250,
     maxDelayMs: 30_000,
     signal: closing.signal,
-    onFailure: (attempt, delayMs) => log.warn({ attempt, retryInMs: delayMs, issuer: issuer.href }, 'provider discovery failed; retrying')
+    onFailure: (attempt, delayMs, error) => log.warn({
+      attempt,
+      retryInMs: delayMs,
+      issuer: issuer.href,
+      ...(error instanceof ProviderMismatchError ? { reason: error.message } : {})
+    }, 'provider discovery failed; retrying')
   }).then((found) => {
     provider = found
     log.info({ issuer: issuer.href }, 'provider metadata loaded')
@@ -97,15 +107,16 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
     whenReady: () => discovered,
 
     async startLogin ({ returnTo, eid, parameters: chosen }) {
-      const { configuration } = current()
+      const found = current()
       const codeVerifier = client.randomPKCECodeVerifier()
-      const transaction: LoginTransaction = {
+      const transaction: LoginTransaction & LoginChecks = {
         state: client.randomState(),
         nonce: client.randomNonce(),
         codeVerifier,
         returnTo,
         eid,
-        createdAt: Date.now()
+        createdAt: Date.now(),
+        ...loginChecksFor(chosen)
       }
       const parameters: Record<string, string> = {
         ...chosen,
@@ -119,67 +130,36 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
       }
       if (settings.audience !== undefined) parameters.audience = settings.audience
       if (settings.acrValues !== undefined && parameters.acr_values === undefined) parameters.acr_values = settings.acrValues
-      return { url: client.buildAuthorizationUrl(configuration, parameters), transaction }
+      // The configured organization is not the route's to change: the ID token is checked against it.
+      if (settings.organization !== undefined) parameters.organization = settings.organization
+      return { url: await authorizationUrl(found, parameters), transaction }
+    },
+
+    silentLoginOutcome (callbackQuery, transaction) {
+      const query = new URLSearchParams(callbackQuery)
+      const error = query.get('error')
+      if (loginChecksOf(transaction).silent !== true || error === null || !INTERACTION_NEEDED.has(error)) return undefined
+      // The state already matched (the transaction was found by it); the answer must also be our provider's.
+      assertSameIssuer(current().configuration, query.get('iss'))
+      return markSilentLoginRequired(transaction.returnTo)
     },
 
     async finishLogin (callbackQuery, transaction) {
-      const { configuration, verifier } = current()
+      const found = current()
       const callbackUrl = new URL(settings.redirectUri)
       callbackUrl.search = callbackQuery
-      assertSameIssuer(configuration, callbackUrl.searchParams.get('iss'))
-      try {
-        const response = await client.authorizationCodeGrant(configuration, callbackUrl, {
-          pkceCodeVerifier: transaction.codeVerifier,
-          expectedState: transaction.state,
-          expectedNonce: transaction.nonce,
-          idTokenExpected: true
-        })
-        const idToken = response.id_token
-        if (idToken === undefined) throw new GatewayError('id_token_invalid', 'The identity provider returned no ID token', 400)
-        // openid-client checked the claims; the signature is checked here, on its own, with jose.
-        const claims = await verifyIdToken(verifier, idToken, transaction.nonce)
-        const expiresIn = response.expiresIn()
-        return {
-          claims,
-          tokens: {
-            accessToken: response.access_token,
-            idToken,
-            refreshToken: response.refresh_token,
-            accessTokenExpiresAt: expiresIn === undefined ? undefined : Date.now() + expiresIn * 1000,
-            scope: response.scope,
-            generation: 0
-          }
-        }
-      } catch (error) {
-        throw toLoginError(error)
-      }
+      assertSameIssuer(found.configuration, callbackUrl.searchParams.get('iss'))
+      return await exchangeCode(found, settings, callbackUrl, transaction)
     },
 
-    async refresh (tokens, sub) {
-      const { configuration, verifier } = current()
-      if (tokens.refreshToken === undefined) {
-        throw new GatewayError('unauthenticated', 'The session cannot be renewed; sign in again', 401)
-      }
-      try {
-        const response = await client.refreshTokenGrant(configuration, tokens.refreshToken)
-        if (response.id_token !== undefined) await verifyRefreshedIdToken(verifier, response.id_token, sub)
-        const expiresIn = response.expiresIn()
-        return {
-          accessToken: response.access_token,
-          idToken: response.id_token ?? tokens.idToken,
-          refreshToken: response.refresh_token ?? tokens.refreshToken,
-          accessTokenExpiresAt: expiresIn === undefined ? undefined : Date.now() + expiresIn * 1000,
-          scope: response.scope ?? tokens.scope,
-          generation: tokens.generation + 1
-        }
-      } catch (error) {
-        throw toRefreshError(error)
-      }
-    },
+    refresh: async (tokens, sub) => await refreshTokens(current(), settings, tokens, sub),
 
     endSessionUrl ({ idToken, sid }) {
-      const { configuration } = current()
-      if (configuration.serverMetadata().end_session_endpoint === undefined) return undefined
+      const { configuration, auth0 } = current()
+      const metadata = configuration.serverMetadata()
+      if (metadata.end_session_endpoint === undefined) {
+        return auth0 ? auth0LogoutUrl(metadata.issuer, settings.clientId, settings.postLogoutRedirectUri) : undefined
+      }
       // RP-Initiated Logout 1.0 lets client_id stand in for id_token_hint: the
       // ID token (national number, address, birth date) would otherwise sit in
       // the browser's history and the provider's access logs. The sid tells
@@ -204,41 +184,13 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
       }
     },
 
-    verifyLogoutToken: (logoutToken) => verifyLogoutToken(current().verifier, logoutToken),
+    async verifyLogoutToken (logoutToken) {
+      const { verifier, keys } = current()
+      return await verifyLogoutToken(verifier, await decryptLogoutToken(logoutToken, keys.decryption))
+    },
 
     verifyServiceToken: (token, audience) => verifyServiceToken(current().verifier, token, audience),
 
     close: () => closing.abort(new Error('OIDC client closed'))
-  }
-}
-
-/**
- * RFC 9207: the authorization response names its issuer, so a response that
- * another provider produced (a mix-up attack) is refused before its code is
- * sent anywhere. openid-client checks this too; checking first gives a clear code.
- */
-function assertSameIssuer (configuration: client.Configuration, iss: string | null): void {
-  const metadata = configuration.serverMetadata()
-  const expected = iss === null ? metadata.authorization_response_iss_parameter_supported !== true : iss === metadata.issuer
-  if (!expected) {
-    throw new GatewayError('issuer_mismatch', 'The authorization response did not come from the expected identity provider', 400)
-  }
-}
-
-async function discover (issuer: URL, settings: OidcConfig): Promise<Provider> {
-  const options: client.DiscoveryRequestOptions = { timeout: settings.httpTimeoutSeconds }
-  // Plain http is only accepted (by config) for loopback issuers such as the embedded provider.
-  if (issuer.protocol === 'http:') options.execute = [client.allowInsecureRequests]
-  const configuration = await client.discovery(issuer, settings.clientId, undefined, client.ClientSecretPost(settings.clientSecret), options)
-  const metadata = configuration.serverMetadata()
-  if (metadata.jwks_uri === undefined) throw new Error('The provider publishes no jwks_uri')
-  return {
-    configuration,
-    verifier: {
-      issuer: metadata.issuer,
-      clientId: settings.clientId,
-      keys: createKeySet(new URL(metadata.jwks_uri), settings.httpTimeoutSeconds * 1000, settings.jwksCooldownSeconds * 1000),
-      algorithms: allowedAlgorithms(metadata.id_token_signing_alg_values_supported)
-    }
   }
 }

@@ -62,9 +62,10 @@ export async function verifyIdToken (verifier: TokenVerifier, idToken: string, e
  * An ID token from a refresh grant (OIDC Core 12.2): signed by the provider,
  * for us, and about the same user; it carries no nonce of ours to check.
  */
-export async function verifyRefreshedIdToken (verifier: TokenVerifier, idToken: string, expectedSub: string): Promise<void> {
+export async function verifyRefreshedIdToken (verifier: TokenVerifier, idToken: string, expectedSub: string): Promise<JWTPayload> {
   const payload = await verifyJwt(verifier, idToken, ['iss', 'sub', 'aud', 'exp', 'iat'], ID_TOKEN_MAX_AGE_SECONDS, 'id_token_invalid')
   if (payload.sub !== expectedSub) throw new GatewayError('id_token_invalid', 'The renewed ID token is about another user', 400)
+  return payload
 }
 
 /** Validates a logout token per OpenID Connect Back-Channel Logout 1.0, section 2.6. */

@@ -102,6 +102,7 @@ export default fp(async (app) => {
                   'claims:age': 'Derived booleans only: ageOver18, ageOver21 (no date of birth)',
                   'claims:address': 'The postal address',
                   'claims:national_number': 'The national register number (nationalNumber) and the typed national identifier (nationalId)',
+                  'claims:assurance': 'How the latest login authenticated the person: eIDAS level, acr, amr, auth_time (assurance)',
                   'sessions:admin': 'List a user\'s sessions and end them (`/internal/users/{sub}/sessions`)'
                 }
               }

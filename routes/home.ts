@@ -1,4 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { askedAcrValues } from '../src/claims/eid-options.js'
+import type { EidOption, UpstreamConfig } from '../src/config/index.js'
 import { prefersHtml } from '../src/demo/accept.js'
 import { readDemoFile } from '../src/demo/assets.js'
 import { serviceIndexDescription, serviceIndexResponse } from '../src/schemas/index.js'
@@ -10,13 +12,13 @@ import { serviceIndexDescription, serviceIndexResponse } from '../src/schemas/in
  * this index and `/me` with fetch, so nothing personal is ever templated.
  */
 const home: FastifyPluginAsync = async (app) => {
-  const { oidc, upstreams } = app.config
+  const { eids, upstreams } = app.config
   const page = app.config.demo ? readDemoFile('index.html') : undefined
   const index = {
     service: 'eid-bff-gateway',
     links: { login: '/login?returnTo=/me', me: '/me', health: '/healthz', openapi: '/openapi.json' },
-    eids: Object.keys(oidc.eidConnections).map((name) => ({ name, login: `/login?eid=${encodeURIComponent(name)}&returnTo=/` })),
-    apis: Object.keys(upstreams).map((name) => ({ name, path: `/api/${name}` })),
+    eids: eids.map(eidEntry),
+    apis: Object.entries(upstreams).map(([name, upstream]) => apiEntry(name, upstream)),
     demo: page !== undefined
   }
 
@@ -34,6 +36,28 @@ const home: FastifyPluginAsync = async (app) => {
     }
     return index
   })
+}
+
+/** An eID option of the index: its login link, the eID, and the level it asks for with its acr values (a step-up picks one by them). */
+function eidEntry (option: EidOption): Record<string, unknown> {
+  const acrValues = askedAcrValues(option)
+  return {
+    name: option.name,
+    login: `/login?eid=${encodeURIComponent(option.name)}&returnTo=/`,
+    eid: option.eid,
+    ...(option.level === undefined ? {} : { level: option.level }),
+    ...(acrValues.length === 0 ? {} : { acrValues: [...acrValues] })
+  }
+}
+
+/** A downstream service of the index, with what its logins must reach. */
+function apiEntry (name: string, upstream: UpstreamConfig): Record<string, unknown> {
+  return {
+    name,
+    path: `/api/${name}`,
+    ...(upstream.level === undefined ? {} : { level: upstream.level }),
+    ...(upstream.maxAgeSeconds === undefined ? {} : { maxAge: upstream.maxAgeSeconds })
+  }
 }
 
 export default home

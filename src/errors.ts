@@ -24,6 +24,9 @@ export type ErrorCode =
   | 'upstream_timeout'
   | 'invalid_token'
   | 'insufficient_scope'
+  | 'insufficient_assurance'
+  | 'step_up_subject_mismatch'
+  | 'insufficient_user_authentication'
   | 'internal_error'
 
 export interface GatewayErrorOptions extends ErrorOptions {

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify'
-import { GatewayError } from '../../src/errors.js'
-import { perLoginParameters, type PerLoginQuery } from '../../src/oidc/login-parameters.js'
+import { chosenEidOption } from '../../src/claims/eid-options.js'
+import { askedAssurance, eidLoginParameters, stepUpSubject } from '../../src/claims/step-up.js'
 import { safeReturnTo } from '../../src/return-to.js'
 import { beginLogin } from '../../src/sessions/pending-logins.js'
 import { errorResponses, loginDescription, loginQuerySchema, redirectResponse } from '../../src/schemas/index.js'
 
-interface LoginQuery extends PerLoginQuery { returnTo?: string, eid?: string }
+interface LoginQuery { returnTo?: string, eid?: string, stepUp?: '1' | 'true' | '0' | 'false' }
 
 const login: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: LoginQuery }>('/login', {
@@ -18,23 +18,20 @@ const login: FastifyPluginAsync = async (app) => {
         302: redirectResponse('To the identity provider', 'The provider\'s authorization URL', {
           'set-cookie': { type: 'string', description: 'The session cookie that binds the login to this browser' }
         }),
-        ...errorResponses(['invalid_request', 'rate_limited', 'provider_unavailable', 'session_store_unavailable', 'provider_error', 'provider_timeout'])
+        ...errorResponses(['invalid_request', 'rate_limited', 'provider_unavailable', 'session_store_unavailable'])
       }
     }
   }, async function startLogin (request, reply) {
-    const eid = request.query.eid === '' ? undefined : request.query.eid
-    const connections = app.config.oidc.eidConnections
-    if (eid !== undefined && !Object.hasOwn(connections, eid)) {
-      const known = Object.keys(connections)
-      throw new GatewayError('invalid_request', known.length > 0
-        ? `Unknown eid; this gateway offers: ${known.join(', ')}`
-        : 'This gateway has no eID connections configured (EID_CONNECTIONS)')
-    }
-    const parameters: Record<string, string> = eid === undefined ? {} : { connection: connections[eid] as string }
-    // prompt, max_age, login_hint, ui_locales: allow-listed values only (a 400 before anything starts).
-    Object.assign(parameters, perLoginParameters(request.query))
-    const { url, transaction } = await app.oidc.startLogin({ returnTo: safeReturnTo(request.query.returnTo), eid, parameters })
-    beginLogin(request.session, transaction)
+    const option = chosenEidOption(app.config.eids, request.query.eid)
+    const stepUp = request.query.stepUp === '1' || request.query.stepUp === 'true'
+    const stepUpOf = stepUp ? stepUpSubject(request.session.user) : undefined
+    const parameters: Record<string, string> = {}
+    // The eID option's connection, acr_values and login_hint prefix; a step-up's prompt and max_age win.
+    Object.assign(parameters, eidLoginParameters(option, parameters.login_hint, stepUpOf !== undefined))
+    const { url, transaction } = await app.oidc.startLogin({ returnTo: safeReturnTo(request.query.returnTo), eid: option?.name, parameters })
+    // What the login must prove is the configuration's, kept here: the callback never takes it from the browser.
+    const assurance = askedAssurance(option, app.config.oidc.acrValues, stepUpOf)
+    beginLogin(request.session, assurance === undefined ? transaction : { ...transaction, assurance })
     request.report('login_started')
     return reply.header('cache-control', 'no-store').redirect(url.href, 302)
   })

@@ -4,8 +4,8 @@ import { errorResponses } from '../../src/schemas/index.js'
 import type { SessionUser } from '../../src/sessions/types.js'
 
 const me: FastifyPluginAsync = async (app) => {
-  const { claims, oidc, session: sessionSettings } = app.config
-  const profileOptions = { claimsNamespace: claims.namespace, eidConnections: oidc.eidConnections }
+  const { claims, eids, session: sessionSettings } = app.config
+  const profileOptions = { claimsNamespace: claims.namespace, eidOptions: eids }
   // A session's user is replaced, never changed in place (src/sessions/types.ts),
   // so its profile is mapped once, not on every call: the memory store hands
   // back the same object until the next login or refresh.
@@ -14,8 +14,9 @@ const me: FastifyPluginAsync = async (app) => {
   function profileOf (user: SessionUser): Profile {
     let profile = profiles.get(user)
     if (profile === undefined) {
-      // Signed claims only: the eid asked for at /login is no evidence of the eid used.
-      profile = toProfile(user.claims, profileOptions)
+      // Signed claims only: the eid asked for at /login is no evidence of the eid used. The
+      // login's assurance was assessed from them at the callback; older sessions have none.
+      profile = toProfile(user.claims, user.assurance === undefined ? profileOptions : { ...profileOptions, assurance: user.assurance })
       profiles.set(user, profile)
     }
     return profile
@@ -34,7 +35,7 @@ const me: FastifyPluginAsync = async (app) => {
   app.get('/me', {
     schema: {
       summary: 'The signed-in person',
-      description: 'For the frontend (fetch, with credentials). The profile from the session\'s verified claims, and the session\'s `sid`, end and logout link. Renews the access token first when it is about to expire; a session ended at the provider answers 401. The response schema is the allow-list: nothing else leaves.',
+      description: 'For the frontend (fetch, with credentials). The profile from the session\'s verified claims, how the login authenticated the person (`assurance`: eIDAS level, acr, amr, auth_time), and the session\'s `sid`, end and logout link. Renews the access token first when it is about to expire; a session ended at the provider answers 401. The response schema is the allow-list: nothing else leaves.',
       tags: ['profile'],
       security: [{ sessionCookie: [] }],
       response: {

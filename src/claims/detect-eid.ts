@@ -28,12 +28,13 @@ const CONFLICT = Symbol('conflicting eIDs')
 export function detectEid (
   sub: string,
   read: (claim: string) => unknown,
-  eidConnections: Readonly<Record<string, string>>
+  eidsOfConnection: (connection: string) => readonly string[]
 ): string | undefined {
   const signed = signedEid(read)
   if (signed === CONFLICT) return undefined
   if (!isAuth0Subject(sub)) return signed
-  const offered = eidsOfConnection(connectionOf(sub), eidConnections)
+  const connection = connectionOf(sub)
+  const offered = connection === undefined ? [] : eidsOfConnection(connection)
   if (signed !== undefined) return offered.includes(signed) ? signed : undefined
   return offered.length === 1 ? offered[0] : undefined
 }
@@ -74,11 +75,17 @@ function connectionOf (sub: string): string | undefined {
   return parts[1] === '' ? undefined : parts[1]
 }
 
-/** The eIDs EID_CONNECTIONS maps to this connection, else the eID it is named like; none for any other. */
-function eidsOfConnection (connection: string | undefined, eidConnections: Readonly<Record<string, string>>): string[] {
-  if (connection === undefined) return []
-  const mapped = Object.keys(eidConnections).filter((eid) => eidConnections[eid] === connection)
-  if (mapped.length > 0) return mapped
-  const known = Object.hasOwn(eidConnections, connection) || EIDS.some((definition) => definition.eid === connection)
-  return known ? [connection] : []
+/**
+ * The eIDs of a connection by an eID name → connection map (EID_CONNECTIONS
+ * names as eIDs): those mapped to it, else the eID it is named like; none
+ * for any other. The eID options (src/claims/eid-options.ts) say it better,
+ * naming each option's eID; this serves callers that have only the map.
+ */
+export function eidsByConnectionMap (eidConnections: Readonly<Record<string, string>>): (connection: string) => string[] {
+  return (connection) => {
+    const mapped = Object.keys(eidConnections).filter((eid) => eidConnections[eid] === connection)
+    if (mapped.length > 0) return mapped
+    const known = Object.hasOwn(eidConnections, connection) || EIDS.some((definition) => definition.eid === connection)
+    return known ? [connection] : []
+  }
 }

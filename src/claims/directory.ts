@@ -30,6 +30,7 @@ export class ClaimsDirectory {
     const users = (await this.#options.sessions.sessionsOfSub(sub)).map((session) => session.user)
     const latest = users.reduce<typeof users[number] | undefined>((newest, user) => newest === undefined || user.signedInAt > newest.signedInAt ? user : newest, undefined)
     if (latest === undefined || latest.signedInAt + this.#options.ttlSeconds * 1000 <= now) return undefined
-    return toProfile(latest.claims, this.#options.profile)
+    // The eID and level as the callback assessed them, with every eID option in view.
+    return toProfile(latest.claims, latest.assurance === undefined ? this.#options.profile : { ...this.#options.profile, assurance: latest.assurance })
   }
 }

@@ -1,5 +1,8 @@
 import { readString, toAddress, type Address } from './address.js'
-import { detectEid, isAuth0Subject } from './detect-eid.js'
+import type { AssuranceLevel } from './assurance.js'
+import { detectEid, eidsByConnectionMap, isAuth0Subject } from './detect-eid.js'
+import { connectionEids, type EidOption } from './eid-options.js'
+import type { LoginAssurance } from './login-assurance.js'
 import { readNames } from './names.js'
 import { toNationalId, type NationalId } from './national-id.js'
 
@@ -16,6 +19,16 @@ export interface Profile {
   nationalId?: NationalId
   address?: Address
   eid?: string
+  assurance?: ProfileAssurance
+}
+
+/** How the login authenticated the person, as `/me` shows it; a field the provider did not send is left out. */
+export interface ProfileAssurance {
+  level?: AssuranceLevel
+  acr?: string
+  amr?: string[]
+  /** `auth_time`, ISO 8601. */
+  authTime?: string
 }
 
 export interface ProfileOptions {
@@ -23,6 +36,15 @@ export interface ProfileOptions {
   claimsNamespace?: string
   /** EID_CONNECTIONS: eID name → Auth0 connection name. */
   eidConnections?: Record<string, string>
+  /** EID_CONNECTIONS as options, naming each connection's eID; preferred to `eidConnections`. */
+  eidOptions?: readonly EidOption[]
+  /**
+   * The login's assurance as the callback assessed it: its eID is the
+   * profile's (assessed with every option in view), and it is shown as
+   * `assurance`. Sessions from before it was kept have none: then the eID is
+   * detected from the claims here.
+   */
+  assurance?: LoginAssurance
 }
 
 // OIDC Core 5.1: YYYY-MM-DD, or YYYY alone; year 0000 means the year was withheld.
@@ -52,7 +74,9 @@ export function toProfile (claims: Readonly<Record<string, unknown>>, options: P
   // The Action's namespaced claim wins; the bare name is what Criipto sends itself.
   const withNamespace = (name: string): unknown =>
     (namespace ? claims[`${namespace}/${name}`] : undefined) ?? claims[name]
-  const eid = detectEid(sub, withNamespace, options.eidConnections ?? {})
+  const eid = options.assurance !== undefined
+    ? options.assurance.eid
+    : detectEid(sub, withNamespace, options.eidOptions !== undefined ? connectionEids(options.eidOptions) : eidsByConnectionMap(options.eidConnections ?? {}))
   const custom = isAuth0Subject(sub) && eid === undefined ? (name: string): unknown => claims[name] : withNamespace
 
   // Keys are added in the contract's order, which JSON keeps.
@@ -68,7 +92,20 @@ export function toProfile (claims: Readonly<Record<string, unknown>>, options: P
   const address = toAddress(custom('address'))
   if (address !== undefined) profile.address = address
   if (eid !== undefined) profile.eid = eid
+  const assurance = options.assurance === undefined ? undefined : toProfileAssurance(options.assurance)
+  if (assurance !== undefined) profile.assurance = assurance
   return profile
+}
+
+/** The assurance's public part, `auth_time` as ISO 8601; `undefined` when there is nothing to show. */
+function toProfileAssurance (assurance: LoginAssurance): ProfileAssurance | undefined {
+  const shown: ProfileAssurance = {}
+  if (assurance.level !== undefined) shown.level = assurance.level
+  if (assurance.acr !== undefined) shown.acr = assurance.acr
+  if (assurance.amr !== undefined) shown.amr = [...assurance.amr]
+  const authTime = assurance.authTime === undefined ? undefined : new Date(assurance.authTime * 1000)
+  if (authTime !== undefined && !Number.isNaN(authTime.getTime())) shown.authTime = authTime.toISOString()
+  return Object.keys(shown).length === 0 ? undefined : shown
 }
 
 /**

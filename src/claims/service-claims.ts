@@ -1,7 +1,7 @@
-import type { Address, NationalId, Profile } from './profile.js'
+import type { Address, NationalId, Profile, ProfileAssurance } from './profile.js'
 
 /** The scopes a service token may carry, each opening a part of the profile. */
-export const CLAIM_SCOPES = ['claims:profile', 'claims:birthdate', 'claims:age', 'claims:address', 'claims:national_number'] as const
+export const CLAIM_SCOPES = ['claims:profile', 'claims:birthdate', 'claims:age', 'claims:address', 'claims:national_number', 'claims:assurance'] as const
 export type ClaimScope = typeof CLAIM_SCOPES[number]
 
 /** What a service is given: `sub` and `eid` always, the rest by scope. */
@@ -17,6 +17,7 @@ export interface ServiceClaims {
   address?: Address
   nationalNumber?: string
   nationalId?: NationalId
+  assurance?: ProfileAssurance
 }
 
 /** The claim scopes among a token's scopes, in our order. */
@@ -49,6 +50,9 @@ export function claimsForScopes (profile: Profile, scopes: readonly ClaimScope[]
     if (profile.nationalNumber !== undefined) claims.nationalNumber = profile.nationalNumber
     if (profile.nationalId !== undefined) claims.nationalId = profile.nationalId
   }
+  // How, and when, the person last authenticated: the level a service may insist on, kept apart
+  // from `eid` because the time of a login is about the person too.
+  if (granted.has('claims:assurance') && profile.assurance !== undefined) claims.assurance = profile.assurance
   return claims
 }
 

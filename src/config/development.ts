@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import type { DevIdp, DevIdpOptions } from '../dev-idp/index.js'
+import { connectionsOf, eidOptionsOf } from './claims.js'
 import { deepFreeze } from './freeze.js'
 import type { Config } from './index.js'
 import { readPort, type Env } from './readers.js'
@@ -19,13 +20,25 @@ export const DEV_CLAIMS_NAMESPACE = 'https://example.com'
 export const DEV_INTERNAL_AUDIENCE = 'urn:eid-bff:internal'
 /** The development service client's credentials, published in the README: the embedded provider is never for production. */
 export const DEV_SERVICE_CLIENT = { clientId: 'dev-service', clientSecret: 'dev-service-secret' } as const
-const DEV_EID_CONNECTIONS: Readonly<Record<string, string>> = { itsme: 'itsme' }
+/** Seconds: how recent a login the demo's high-assurance example API wants. */
+const DEV_HIGH_API_MAX_AGE = 900
+/**
+ * The embedded provider's itsme connection passes acr_values on (as an Auth0
+ * connection does with `upstream_params`), so one connection serves both
+ * levels and a step-up from basic to advanced keeps the person's `sub`.
+ */
+const DEV_EID_OPTIONS: Readonly<Record<string, unknown>> = {
+  itsme: { connection: 'itsme', acr_values: 'urn:grn:authn:itsme:basic' },
+  'itsme-advanced': { connection: 'itsme', acr_values: 'urn:grn:authn:itsme:advanced' }
+}
 
 export interface DevelopmentDefaults {
   readonly providerPort: number
   readonly clientId: string
   readonly clientSecret: string
   readonly eidConnections: Readonly<Record<string, string>>
+  /** EID_CONNECTIONS as its JSON would be, for config/claims.ts to read. */
+  readonly eidOptions: Readonly<Record<string, unknown>>
   readonly claimsNamespace: string
   readonly internalAudience: string
 }
@@ -37,7 +50,8 @@ export function readDevelopmentDefaults (env: Env, port: number): DevelopmentDef
     clientId: DEV_CLIENT_ID,
     // Registered at the embedded provider when it starts; known to nobody else.
     clientSecret: randomBytes(24).toString('base64url'),
-    eidConnections: DEV_EID_CONNECTIONS,
+    eidConnections: connectionsOf(eidOptionsOf(DEV_EID_OPTIONS)),
+    eidOptions: DEV_EID_OPTIONS,
     claimsNamespace: DEV_CLAIMS_NAMESPACE,
     internalAudience: DEV_INTERNAL_AUDIENCE
   }
@@ -93,8 +107,10 @@ export async function startDevelopment (config: Config): Promise<Development> {
       const api = await startExampleUpstream()
       started.push(api)
       exampleApiUrl = api.url
-      // Read as UPSTREAMS would be, so the example API gets any upstream's defaults.
-      completed = deepFreeze({ ...completed, upstreams: readUpstreams({ UPSTREAMS: JSON.stringify({ example: api.url }) }) })
+      // Read as UPSTREAMS would be, so the example API gets any upstream's defaults; mounted
+      // twice, the second time for logins at level high from the last 15 minutes (RFC 9470 step-up).
+      const upstreams = { example: api.url, 'example-high': { url: api.url, level: 'high', maxAge: DEV_HIGH_API_MAX_AGE } }
+      completed = deepFreeze({ ...completed, upstreams: readUpstreams({ UPSTREAMS: JSON.stringify(upstreams) }) })
     }
     return { config: completed, issuer, exampleApiUrl, close }
   } catch (error) {

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js'
-import { readClaimsNamespace } from './claims.js'
+import { readClaimsNamespace, readEidOptions, type EidOption } from './claims.js'
 import { readDevelopmentDefaults } from './development.js'
 import { deepFreeze } from './freeze.js'
 import { readForwardAuth, type ForwardAuthConfig } from './forward-auth.js'
@@ -13,6 +13,7 @@ import { readSession, type SessionConfig } from './session.js'
 import { readUpstreams, type UpstreamConfig } from './upstreams.js'
 
 export type { Env } from './readers.js'
+export type { EidOption } from './claims.js'
 export type { OidcConfig, LogoutHint } from './oidc.js'
 export type { SessionConfig } from './session.js'
 export type { RedisSettings } from './redis.js'
@@ -30,6 +31,8 @@ export interface Config extends Address, MetricsConfig {
   /** Present when no OIDC_ISSUER is set: the embedded development provider runs on this port. */
   readonly devIdp: { readonly port: number } | undefined
   readonly claims: { readonly namespace: string | undefined }
+  /** EID_CONNECTIONS: the eID options `/login?eid=` offers, in their order, each with the level it asks for. */
+  readonly eids: readonly EidOption[]
   readonly session: SessionConfig
   readonly rateLimits: RateLimits
   readonly upstreams: Readonly<Record<string, UpstreamConfig>>
@@ -66,6 +69,7 @@ export function loadConfig (env: Env): Config {
     oidc: readOidc(env, address.baseUrl, issuer, development),
     devIdp: development === undefined ? undefined : { port: development.providerPort },
     claims: { namespace: readClaimsNamespace(env) ?? development?.claimsNamespace },
+    eids: readEidOptions(env, development?.eidOptions),
     session,
     rateLimits: readRateLimits(env),
     upstreams: readUpstreams(env),

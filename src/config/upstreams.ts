@@ -1,3 +1,4 @@
+import { ASSURANCE_LEVELS, type AssuranceLevel } from '../claims/assurance.js'
 import { ConfigError } from '../errors.js'
 import { readJsonObject, SHORT_NAME, type Env } from './readers.js'
 
@@ -9,14 +10,23 @@ export interface UpstreamConfig {
   readonly timeoutSeconds: number
   /** Which of the session's tokens goes in `Authorization: Bearer`. */
   readonly token: 'access' | 'id' | 'none'
+  /** The least eIDAS level the session's login must have reached; undefined: any login. */
+  readonly level: AssuranceLevel | undefined
+  /** Seconds: how long ago the session's login may have authenticated the person at most; undefined: any time. */
+  readonly maxAgeSeconds: number | undefined
 }
 
 const UPSTREAM_TOKENS = ['access', 'id', 'none'] as const
-const UPSTREAMS_EXAMPLE = '{"orders":"http://orders.internal:8080"} or {"orders":{"url":"http://orders.internal:8080/v1","timeout":5,"token":"access"}}'
+const UPSTREAM_OPTIONS = ['url', 'timeout', 'token', 'level', 'maxAge']
+const UPSTREAMS_EXAMPLE = '{"orders":"http://orders.internal:8080"} or {"orders":{"url":"http://orders.internal:8080/v1","timeout":5,"token":"access","level":"high","maxAge":300}}'
+/** A year: longer than any session the gateway keeps, so a larger maxAge is a mistake. */
+const MAX_AGE_LIMIT = 31_536_000
 
 /**
  * UPSTREAMS: name → base URL, or name → { url, timeout (seconds, default 10),
- * token ("access" by default, "id" or "none") }.
+ * token ("access" by default, "id" or "none"), level (the least eIDAS level
+ * of the login: "low", "substantial" or "high"), maxAge (seconds since the
+ * person last authenticated, at most) }.
  */
 export function readUpstreams (env: Env): Record<string, UpstreamConfig> {
   const parsed = readJsonObject(env, 'UPSTREAMS', UPSTREAMS_EXAMPLE)
@@ -34,14 +44,20 @@ export function readUpstreams (env: Env): Record<string, UpstreamConfig> {
 function readUpstream (name: string, entry: unknown): UpstreamConfig {
   const options = typeof entry === 'string' ? { url: entry } : entry
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new ConfigError(`UPSTREAMS.${name} must be a URL or an object with url, timeout and token`)
+    throw new ConfigError(`UPSTREAMS.${name} must be a URL or an object with ${UPSTREAM_OPTIONS.join(', ')}`)
   }
-  const { url, timeout = 10, token = 'access', ...unknown } = options as Record<string, unknown>
+  const { url, timeout = 10, token = 'access', level, maxAge, ...unknown } = options as Record<string, unknown>
   const unknownKey = Object.keys(unknown)[0]
   if (unknownKey !== undefined) {
-    throw new ConfigError(`UPSTREAMS.${name} has an unknown option ${JSON.stringify(unknownKey)} (known: url, timeout, token)`)
+    throw new ConfigError(`UPSTREAMS.${name} has an unknown option ${JSON.stringify(unknownKey.slice(0, 32))} (known: ${UPSTREAM_OPTIONS.join(', ')})`)
   }
-  return { url: readUpstreamUrl(name, url), timeoutSeconds: readUpstreamTimeout(name, timeout), token: readUpstreamToken(name, token) }
+  return {
+    url: readUpstreamUrl(name, url),
+    timeoutSeconds: readUpstreamTimeout(name, timeout),
+    token: readUpstreamToken(name, token),
+    level: readUpstreamLevel(name, level),
+    maxAgeSeconds: readUpstreamMaxAge(name, maxAge)
+  }
 }
 
 function readUpstreamUrl (name: string, raw: unknown): URL {
@@ -67,4 +83,20 @@ function readUpstreamToken (name: string, raw: unknown): UpstreamConfig['token']
     throw new ConfigError(`UPSTREAMS.${name}.token must be one of ${UPSTREAM_TOKENS.join(', ')}`)
   }
   return raw as UpstreamConfig['token']
+}
+
+function readUpstreamLevel (name: string, raw: unknown): AssuranceLevel | undefined {
+  if (raw === undefined) return undefined
+  if (!ASSURANCE_LEVELS.includes(raw as AssuranceLevel)) {
+    throw new ConfigError(`UPSTREAMS.${name}.level must be one of ${ASSURANCE_LEVELS.join(', ')}`)
+  }
+  return raw as AssuranceLevel
+}
+
+function readUpstreamMaxAge (name: string, raw: unknown): number | undefined {
+  if (raw === undefined) return undefined
+  if (typeof raw !== 'number' || !Number.isSafeInteger(raw) || raw <= 0 || raw > MAX_AGE_LIMIT) {
+    throw new ConfigError(`UPSTREAMS.${name}.maxAge must be a whole number of seconds above 0 and at most ${MAX_AGE_LIMIT}`)
+  }
+  return raw
 }

@@ -1,7 +1,7 @@
 import { errors, type ClientMetadata, type Configuration, type KoaContextWithOIDC } from 'oidc-provider'
 import type { JWK } from 'jose'
 import { auth0Discovery, clientSecurityFeatures, gatewayClientMetadata, ORGANIZATION_CLAIMS, organizationClaims, type GatewayClientOptions, type OrganizationOptions } from './client-requirements.js'
-import { findIdentity, identityClaims } from './identities.js'
+import { findIdentity, identityClaimNames, identityClaims, TEST_ACR_VALUES } from './identities.js'
 import { errorPage, logoutPage, signedOutPage } from './pages.js'
 
 export interface ProviderSettings {
@@ -37,7 +37,7 @@ export interface ServiceClientSettings {
 export { DEV_SERVICE_CLIENT } from '../config/development.js'
 
 /** The scopes the service API understands; a service asks for the ones it needs. */
-const SERVICE_SCOPES = 'claims:profile claims:birthdate claims:age claims:address claims:national_number sessions:admin'
+const SERVICE_SCOPES = 'claims:profile claims:birthdate claims:age claims:address claims:national_number claims:assurance sessions:admin'
 const SERVICE_TOKEN_TTL_SECONDS = 300
 
 /** oidc-provider settings that make it behave like Auth0 with an itsme connection. */
@@ -61,9 +61,12 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
     cookies: { keys: [settings.cookieKey] },
     pkce: { required: () => true },
     scopes: ['openid', 'profile', 'email', 'offline_access'],
+    // The acr values the test people sign in with (acr_values_supported), as Idura names them.
+    acrValues: [...TEST_ACR_VALUES],
     claims: {
       // The Auth0 Action's namespaced claims come with every login, like Auth0's.
-      openid: ['sub', `${ns}/nationalnumber`, `${ns}/address`, ...ORGANIZATION_CLAIMS],
+      // With the authentication's acr, amr and auth_time, and Idura's own claims for its eIDs (identities.ts).
+      openid: ['sub', ...identityClaimNames(ns), ...ORGANIZATION_CLAIMS],
       profile: ['name', 'given_name', 'family_name', 'birthdate', 'gender'],
       email: ['email', 'email_verified']
     },
@@ -92,10 +95,10 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
       Session: 24 * 3600,
       Grant: 14 * 24 * 3600
     },
-    findAccount: async (_ctx, sub) => {
+    findAccount: async (_ctx, sub, token) => {
       const identity = findIdentity((candidate) => candidate.sub === sub)
       if (identity === undefined) return undefined
-      return { accountId: identity.sub, claims: async () => ({ ...identityClaims(identity, ns), ...organizationClaims(settings.organization) }) as { sub: string } }
+      return { accountId: identity.sub, claims: async () => ({ ...identityClaims(identity, ns, token as { acr?: unknown } | undefined), ...organizationClaims(settings.organization) }) as { sub: string } }
     },
     // First-party client: no consent screen, as with Auth0's "skip consent".
     loadExistingGrant: async (ctx) => {
@@ -109,7 +112,7 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
       }
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId })
       grant.addOIDCScope('openid profile email offline_access')
-      grant.addOIDCClaims([`${ns}/nationalnumber`, `${ns}/address`, ...ORGANIZATION_CLAIMS])
+      grant.addOIDCClaims([...identityClaimNames(ns), ...ORGANIZATION_CLAIMS])
       await grant.save()
       session.grantIdFor(client.clientId, grant.jti)
       return grant

@@ -39,6 +39,8 @@ export interface DevIdpOptions {
   auth0Logout?: boolean
   /** Told of every back-channel call the gateway makes, and how it authenticated, so tests can see which method reached the provider. */
   onClientCall?: (call: ClientCall) => void
+  /** Answer every login with the person's lowest acr, whatever acr_values asked: a downgrade the gateway must refuse. */
+  downgradeAcr?: boolean
   /** When true nothing starts: this provider signs in anyone who clicks. */
   production: boolean
   log?: (message: string) => void
@@ -88,7 +90,7 @@ export async function startDevIdp (options: DevIdpOptions): Promise<DevIdp> {
     organization: options.organization,
     auth0Logout: options.auth0Logout === true
   }))
-  provider.use(interactionRoutes(provider))
+  provider.use(interactionRoutes(provider, { downgradeAcr: options.downgradeAcr }))
   if (options.auth0Logout === true) {
     provider.use(auth0LogoutRoute(provider, { clientId: options.clientId, allowedLogoutUrls: options.postLogoutRedirectUris }))
   }

@@ -1,7 +1,12 @@
 import type Provider from 'oidc-provider'
 import type { KoaContextWithOIDC } from 'oidc-provider'
-import { findIdentity, TEST_IDENTITIES } from './identities.js'
+import { chooseLogin, findIdentity, TEST_IDENTITIES } from './identities.js'
 import { chooserPage, errorPage } from './pages.js'
+
+export interface InteractionOptions {
+  /** Sign every login in at the person's lowest acr, whatever was asked (startDevIdp's `downgradeAcr`). */
+  readonly downgradeAcr?: boolean
+}
 
 const INTERACTION_PATH = /^\/interaction\/([\w-]{1,64})(?:\/(login|abort))?$/
 const MAX_FORM_BYTES = 4096
@@ -10,7 +15,7 @@ const MAX_FORM_BYTES = 4096
  * The identity chooser, as Koa middleware on the provider itself: GET shows the
  * test identities, POST …/login signs one in, POST …/abort refuses (access_denied).
  */
-export function interactionRoutes (provider: Provider) {
+export function interactionRoutes (provider: Provider, options: InteractionOptions = {}) {
   return async (ctx: KoaContextWithOIDC, next: () => Promise<void>): Promise<void> => {
     const match = INTERACTION_PATH.exec(ctx.path)
     if (match === null) return await next()
@@ -26,7 +31,7 @@ export function interactionRoutes (provider: Provider) {
 
     if (action === undefined && ctx.method === 'GET') {
       ctx.type = 'html'
-      ctx.body = chooserPage(details.uid, TEST_IDENTITIES)
+      ctx.body = chooserPage(details.uid, TEST_IDENTITIES, requestedAcrValues(details.params))
       return
     }
     if (ctx.method !== 'POST') return badRequest(ctx, 'Unsupported request.')
@@ -37,8 +42,15 @@ export function interactionRoutes (provider: Provider) {
     const form = await readForm(ctx).catch(() => undefined)
     const identity = findIdentity((candidate) => candidate.id === form?.get('identity'))
     if (identity === undefined) return badRequest(ctx, 'Choose one of the test identities.')
-    await finish(ctx, provider, { login: { accountId: identity.sub } })
+    // The acr (and amr) the provider signs: per person and per acr_values asked, as Idura answers.
+    const login = chooseLogin(identity, requestedAcrValues(details.params), options.downgradeAcr === true)
+    await finish(ctx, provider, { login: { accountId: identity.sub, ...(login === undefined ? {} : { acr: login.acr, amr: [...login.amr] }) } })
   }
+}
+
+/** The `acr_values` of the authorization request, in order. */
+function requestedAcrValues (params: Readonly<Record<string, unknown>>): string[] {
+  return typeof params.acr_values === 'string' ? params.acr_values.split(' ').filter((acr) => acr !== '') : []
 }
 
 async function finish (ctx: KoaContextWithOIDC, provider: Provider, result: Record<string, unknown>): Promise<void> {

@@ -1,3 +1,4 @@
+import { findEidByAcr } from '../claims/eids.js'
 import type { TestIdentity } from './identities.js'
 
 /** Everything interpolated into HTML goes through here. */
@@ -63,23 +64,40 @@ function identityButton (identity: TestIdentity): string {
     </button>`
 }
 
+const EID_LABELS: Readonly<Record<string, string>> = {
+  itsme: 'itsme',
+  nobankid: 'Norwegian BankID',
+  sebankid: 'Swedish BankID',
+  dkmitid: 'MitID',
+  ftn: 'Finnish Trust Network'
+}
+
 /**
- * The identity chooser: one button per test identity, and a way to refuse.
- * Accounts that are no eID login (a database user) come apart, under their
- * own heading, so nobody mistakes them for itsme test persons.
+ * The identity chooser: one button per test identity, grouped by eID, and a
+ * way to refuse. When the login asks for acr values of one eID, only that
+ * eID's people are offered, as Idura shows only the eID asked for. Accounts
+ * that are no eID login (a database user) come apart, under their own
+ * heading, so nobody mistakes them for eID test persons.
  */
-export function chooserPage (uid: string, identities: readonly TestIdentity[]): string {
+export function chooserPage (uid: string, identities: readonly TestIdentity[], requestedAcrValues: readonly string[] = []): string {
   const action = `/interaction/${encodeURIComponent(uid)}`
-  const eids = identities.filter((identity) => identity.connection === 'itsme').map(identityButton).join('')
-  const others = identities.filter((identity) => identity.connection !== 'itsme').map(identityButton).join('')
+  const asked = new Set(requestedAcrValues.map((acr) => findEidByAcr(acr)?.eid).filter((eid) => eid !== undefined))
+  const eids = [...new Set(identities.map((identity) => identity.eid).filter((eid) => eid !== undefined))]
+    .filter((eid) => asked.size === 0 || asked.has(eid))
+  const groups = eids.map((eid) => {
+    const people = identities.filter((identity) => identity.eid === eid).map(identityButton).join('')
+    return eids.length > 1 ? `<h2>${escapeHtml(EID_LABELS[eid] ?? eid)}</h2>${people}` : people
+  }).join('')
+  const others = identities.filter((identity) => identity.eid === undefined).map(identityButton).join('')
   const otherGroup = others === ''
     ? ''
     : `<h2>Not an eID</h2><p class="note">A password account of the same application, for testing that only eID logins get eID data.</p>${others}`
-  return layout('Sign in with itsme (test)', `
-    <div class="brand"><span class="mark" aria-hidden="true">i</span><div><strong>itsme</strong><span>Test sign-in</span></div></div>
+  const brand = eids.length === 1 ? EID_LABELS[eids[0] as string] ?? 'eID' : 'eID'
+  return layout(`Sign in with ${brand} (test)`, `
+    <div class="brand"><span class="mark" aria-hidden="true">${escapeHtml(brand.charAt(0))}</span><div><strong>${escapeHtml(brand)}</strong><span>Test sign-in</span></div></div>
     <h1>Who are you?</h1>
-    <p>Choose a test person to sign in as. Their itsme data goes to the application, as a real itsme confirmation would send it.</p>
-    <form method="post" action="${action}/login">${eids}${otherGroup}</form>
+    <p>Choose a test person to sign in as. Their eID data goes to the application, as a real eID confirmation would send it.</p>
+    <form method="post" action="${action}/login">${groups}${otherGroup}</form>
     <form method="post" action="${action}/abort"><button type="submit" class="cancel">Cancel and go back</button></form>
     <footer>Development only: this provider never runs in production.</footer>`)
 }

@@ -1,5 +1,5 @@
 /** `GET /callback`: what it checks and the query the provider sends. */
-export const callbackDescription = 'The redirect URI. Checks the login belongs to this browser (`state`, single use), exchanges the code on the back channel with the PKCE verifier, verifies the ID token (signature via JWKS, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, allowed `alg`), then starts a fresh session (a new id: no fixation) and sends the browser to its `returnTo`. Any failure is a JSON error and leaves no signed-in session.'
+export const callbackDescription = 'The redirect URI. Checks the login belongs to this browser (`state`, single use), exchanges the code on the back channel with the PKCE verifier, verifies the ID token (signature via JWKS, `iss`, `aud`, `azp`, `exp`, `iat`, `nonce`, allowed `alg`), reads the eIDAS level from its signed acr claims and refuses a login below the level its eID option asked for (`insufficient_assurance`; a step-up must also sign in the same person, authenticated again), then starts a fresh session (a new id: no fixation) and sends the browser to its `returnTo`. Any failure is a JSON error and leaves no signed-in session.'
 
 export const callbackQuerySchema = {
   type: 'object',

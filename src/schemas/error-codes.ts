@@ -45,5 +45,8 @@ export const ERROR_CODES: { readonly [code in ErrorCode]: ErrorCodeMeanings } = 
   upstream_timeout: { 504: 'the service behind this route did not answer in time' },
   invalid_token: { 401: 'the bearer token is unverifiable, expired, for another audience, or a user\'s token' },
   insufficient_scope: { 403: 'the token carries none of the scopes this route needs' },
+  insufficient_assurance: { 403: 'the login reached a lower eIDAS level than its eID asked for, or a step-up did not authenticate again; no new session' },
+  step_up_subject_mismatch: { 403: 'a step-up signed in another person than the session\'s; the session stays as it was' },
+  insufficient_user_authentication: { 401: 'the login is below the level, or older than the age, this service needs (RFC 9470); `WWW-Authenticate` says how to step up' },
   internal_error: { 500: 'something failed on our side; the message never carries details' }
 }

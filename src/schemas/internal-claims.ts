@@ -29,7 +29,8 @@ export const serviceClaimsSchema = {
     ageOver21: { type: 'boolean', description: '`claims:age`, as `ageOver18`' },
     address: { ...profile.address, description: '`claims:address`' },
     nationalNumber: { ...profile.nationalNumber, description: '`claims:national_number`: the Belgian national register number' },
-    nationalId: { ...profile.nationalId, description: '`claims:national_number`: the national identifier of the eID used, typed' }
+    nationalId: { ...profile.nationalId, description: '`claims:national_number`: the national identifier of the eID used, typed' },
+    assurance: { ...profile.assurance, description: '`claims:assurance`: how the latest login authenticated the person (eIDAS level, acr, amr, auth_time)' }
   },
   additionalProperties: false
 } as const

@@ -1,3 +1,5 @@
+import { ASSURANCE_LEVELS } from '../claims/assurance.js'
+
 /** The profile `/me` answers: an allow-list, so a field it does not name never leaves. */
 
 const addressSchema = {
@@ -8,6 +10,19 @@ const addressSchema = {
     postalCode: { type: 'string' },
     locality: { type: 'string' },
     country: { type: 'string' }
+  },
+  additionalProperties: false
+} as const
+
+/** How the login authenticated the person, from its signed claims. */
+export const assuranceSchema = {
+  description: 'How the login authenticated the person, from what the provider signed: the eIDAS level its eID\'s acr value proves, that acr value, the methods (`amr`) and when (`auth_time`). A field the provider did not send is left out; a login without an eID has no level.',
+  type: 'object',
+  properties: {
+    level: { type: 'string', enum: [...ASSURANCE_LEVELS], description: 'eIDAS level of assurance', examples: ['high'] },
+    acr: { type: 'string', description: 'The acr value the level was read from', examples: ['urn:grn:authn:itsme:advanced'] },
+    amr: { type: 'array', items: { type: 'string' }, description: 'The authentication methods the provider named (RFC 8176)', examples: [['pin']] },
+    authTime: { type: 'string', format: 'date-time', description: 'When the person authenticated (`auth_time`)' }
   },
   additionalProperties: false
 } as const
@@ -38,6 +53,7 @@ export const profileSchema = {
     },
     address: addressSchema,
     eid: { type: 'string', description: 'The eID used to sign in', examples: ['itsme'] },
+    assurance: assuranceSchema,
     session: {
       description: 'This gateway session (tokens never leave the gateway)',
       type: 'object',

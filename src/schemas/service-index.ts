@@ -1,3 +1,5 @@
+import { ASSURANCE_LEVELS } from '../claims/assurance.js'
+
 /** `GET /`: the service index, and with the demo on, the demo page for a browser that asks for HTML. */
 export const serviceIndexSchema = {
   type: 'object',
@@ -11,11 +13,17 @@ export const serviceIndexSchema = {
     },
     eids: {
       type: 'array',
-      description: 'The eIDs of `EID_CONNECTIONS`, each with the link that signs in with it and comes back here',
+      description: 'The eID options of `EID_CONNECTIONS`, each with the link that signs in with it and comes back here, the eID, and the eIDAS level and acr values it asks for (a step-up picks the option whose acr value a `WWW-Authenticate` challenge names)',
       items: {
         type: 'object',
-        required: ['name', 'login'],
-        properties: { name: { type: 'string', examples: ['itsme'] }, login: { type: 'string', examples: ['/login?eid=itsme&returnTo=/'] } },
+        required: ['name', 'login', 'eid'],
+        properties: {
+          name: { type: 'string', examples: ['itsme'] },
+          login: { type: 'string', examples: ['/login?eid=itsme&returnTo=/'] },
+          eid: { type: 'string', examples: ['itsme'] },
+          level: { type: 'string', enum: [...ASSURANCE_LEVELS], examples: ['high'] },
+          acrValues: { type: 'array', items: { type: 'string' }, examples: [['urn:grn:authn:itsme:advanced']] }
+        },
         additionalProperties: false
       }
     },
@@ -25,7 +33,12 @@ export const serviceIndexSchema = {
       items: {
         type: 'object',
         required: ['name', 'path'],
-        properties: { name: { type: 'string', examples: ['orders'] }, path: { type: 'string', examples: ['/api/orders'] } },
+        properties: {
+          name: { type: 'string', examples: ['orders'] },
+          path: { type: 'string', examples: ['/api/orders'] },
+          level: { type: 'string', enum: [...ASSURANCE_LEVELS], description: 'The least eIDAS level its logins must reach', examples: ['high'] },
+          maxAge: { type: 'integer', description: 'Seconds: how long ago the login may have authenticated the person at most', examples: [300] }
+        },
         additionalProperties: false
       }
     },

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import type { LoginAssurance } from '../claims/login-assurance.js'
 import type { IdTokenClaims } from '../oidc/tokens.js'
 import type { SessionUser, TokenSet } from './types.js'
 
@@ -40,8 +41,12 @@ export function userData (user: SessionUser): SessionUser {
   return { ...user }
 }
 
-/** The signed-in user as the session keeps it, from a verified login. */
-export function toSessionUser (claims: IdTokenClaims, tokens: TokenSet, maxAgeSeconds: number, now = Date.now()): SessionUser {
+/**
+ * The signed-in user as the session keeps it, from a verified login, with
+ * the login's assurance as the callback assessed it (the claims it came
+ * from, `auth_time` among them, are not all kept).
+ */
+export function toSessionUser (claims: IdTokenClaims, tokens: TokenSet, maxAgeSeconds: number, assurance?: LoginAssurance, now = Date.now()): SessionUser {
   const kept: Record<string, unknown> = {}
   for (const [name, value] of Object.entries(claims)) {
     if (!PROTOCOL_CLAIMS.includes(name)) kept[name] = value
@@ -54,6 +59,7 @@ export function toSessionUser (claims: IdTokenClaims, tokens: TokenSet, maxAgeSe
     claims: kept,
     tokens,
     signedInAt: now,
-    expiresAt: now + maxAgeSeconds * 1000
+    expiresAt: now + maxAgeSeconds * 1000,
+    ...(assurance === undefined ? {} : { assurance })
   })
 }

@@ -1,3 +1,6 @@
+import type { AssuranceLevel } from '../claims/assurance.js'
+import type { LoginAssurance } from '../claims/login-assurance.js'
+
 /** What a login in progress keeps until its callback; single use. */
 export interface LoginTransaction {
   readonly state: string
@@ -7,6 +10,16 @@ export interface LoginTransaction {
   readonly eid: string | undefined
   /** Epoch milliseconds. */
   readonly createdAt: number
+  /** What the login must prove, decided at `/login` from the configuration: the browser never chooses it. */
+  readonly assurance?: AskedAssurance
+}
+
+/** What a login was asked to prove, kept server-side in its transaction (src/claims/step-up.ts). */
+export interface AskedAssurance {
+  /** The least level the eID option asks for; none when its acr values prove none. */
+  readonly level?: AssuranceLevel
+  /** A step-up (RFC 9470): the session's `sub`, which the new login must sign in again. */
+  readonly stepUpOf?: string
 }
 
 export interface TokenSet {
@@ -34,6 +47,8 @@ export interface SessionUser {
   readonly signedInAt: number
   /** Epoch milliseconds: the absolute end of the session. */
   readonly expiresAt: number
+  /** How the login authenticated the person (eID, level, acr, amr, auth_time); absent in sessions from before it was kept. */
+  readonly assurance?: LoginAssurance
 }
 
 /**

@@ -26,7 +26,7 @@ async function profileAfterLogin (stack: Stack, query: string, identity: string)
   if (done.status !== 302) throw new Error(`callback answered ${done.status}: ${done.text}`)
   const me = await browser.get(`${stack.gatewayUrl}/me`)
   if (me.status !== 200) throw new Error(`/me answered ${me.status}`)
-  const { session: _session, ...profile } = me.json() as Record<string, unknown>
+  const { session: _session, assurance: _assurance, ...profile } = me.json() as Record<string, unknown>
   return profile
 }
 

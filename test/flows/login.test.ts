@@ -53,8 +53,10 @@ t.test('a full login ends on /me with the mapped itsme profile', async (t) => {
   t.equal(me.status, 200)
   t.equal(me.headers.get('cache-control'), 'no-store')
   const profile = me.json()
-  const { session, ...rest } = profile
+  const { session, assurance, ...rest } = profile
   t.same(rest, CHRIS_PROFILE, 'the contract profile')
+  t.same(Object.keys(assurance).sort(), ['acr', 'authTime', 'level'], 'with how the login authenticated her')
+  t.match(assurance, { level: 'substantial', acr: 'urn:grn:authn:itsme:basic' }, 'itsme basic, the provider\'s choice without acr_values')
   t.type(session.sid, 'string')
   t.equal(session.logoutUrl, `/logout?sid=${encodeURIComponent(session.sid)}`)
   t.ok(Date.parse(session.expiresAt) > Date.now(), 'expiresAt is in the future')

@@ -38,8 +38,11 @@ t.test('the demo\'s script and style sheet are served with their types and the s
   t.equal((await app.inject({ method: 'GET', url: '/demo/../package.json' })).statusCode, 404)
 })
 
-t.test('scripts and curl keep the JSON index at /, with the eIDs and the APIs', async (t) => {
-  const { app } = await buildTestApp(t, { EID_CONNECTIONS: '{"itsme":"criipto-itsme","nobankid":"criipto-nobankid"}', UPSTREAMS: '{"orders":"http://127.0.0.1:9/v1"}' })
+t.test('scripts and curl keep the JSON index at /, with the eIDs and the APIs and the levels they ask for', async (t) => {
+  const { app } = await buildTestApp(t, {
+    EID_CONNECTIONS: '{"itsme":"criipto-itsme","nobankid":"criipto-nobankid","mitid-high":{"acr_values":"urn:grn:authn:dk:mitid:high"}}',
+    UPSTREAMS: '{"orders":"http://127.0.0.1:9/v1","pay":{"url":"http://127.0.0.1:9/pay","level":"high","maxAge":300}}'
+  })
   for (const headers of [{}, { accept: '*/*' }, { accept: 'application/json' }]) {
     const res = await app.inject({ method: 'GET', url: '/', headers })
     t.equal(res.statusCode, 200)
@@ -48,8 +51,12 @@ t.test('scripts and curl keep the JSON index at /, with the eIDs and the APIs', 
     t.same(res.json(), {
       service: 'eid-bff-gateway',
       links: { login: '/login?returnTo=/me', me: '/me', health: '/healthz', openapi: '/openapi.json' },
-      eids: [{ name: 'itsme', login: '/login?eid=itsme&returnTo=/' }, { name: 'nobankid', login: '/login?eid=nobankid&returnTo=/' }],
-      apis: [{ name: 'orders', path: '/api/orders' }],
+      eids: [
+        { name: 'itsme', login: '/login?eid=itsme&returnTo=/', eid: 'itsme' },
+        { name: 'nobankid', login: '/login?eid=nobankid&returnTo=/', eid: 'nobankid' },
+        { name: 'mitid-high', login: '/login?eid=mitid-high&returnTo=/', eid: 'dkmitid', level: 'high', acrValues: ['urn:grn:authn:dk:mitid:high'] }
+      ],
+      apis: [{ name: 'orders', path: '/api/orders' }, { name: 'pay', path: '/api/pay', level: 'high', maxAge: 300 }],
       demo: true
     })
   }

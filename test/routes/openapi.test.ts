@@ -147,7 +147,7 @@ t.test('the live OpenAPI document is valid, lists every route, and the real answ
     t.match(securitySchemes.csrfHeader, { type: 'apiKey', in: 'header', name: 'X-CSRF' })
     const flow = securitySchemes.serviceToken.flows.clientCredentials
     t.equal(flow.tokenUrl, `${stack.idp.issuer.replace(/\/$/, '')}/token`)
-    t.same(Object.keys(flow.scopes).sort(), ['claims:address', 'claims:age', 'claims:birthdate', 'claims:national_number', 'claims:profile', 'sessions:admin'])
+    t.same(Object.keys(flow.scopes).sort(), ['claims:address', 'claims:age', 'claims:assurance', 'claims:birthdate', 'claims:national_number', 'claims:profile', 'sessions:admin'])
   })
 
   t.test('real answers match the documented schema for their status', async (t) => {

@@ -55,7 +55,8 @@ t.test('defaults follow the contract', async (t) => {
   t.equal(config.session.secureCookie, false)
   t.equal(config.session.secretGenerated, true)
   t.equal(config.logLevel, 'info')
-  t.same(config.oidc.eidConnections, { itsme: 'itsme' }, 'the embedded provider\'s itsme connection')
+  t.same(config.oidc.eidConnections, { itsme: 'itsme', 'itsme-advanced': 'itsme' }, 'the embedded provider\'s itsme connection, for both itsme levels')
+  t.same(config.eids.map((option) => [option.name, option.eid, option.level]), [['itsme', 'itsme', 'substantial'], ['itsme-advanced', 'itsme', 'high']])
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.oidc), 'frozen')
 })
 
@@ -205,7 +206,7 @@ t.test('UPSTREAMS takes a URL or an object with timeout and token per name', asy
     ['{"a":{"url":"http://a","timeout":"5"}}', /UPSTREAMS\.a\.timeout must be a number of seconds/],
     ['{"a":{"url":"http://a","timeout":601}}', /UPSTREAMS\.a\.timeout must be a number of seconds/],
     ['{"a":{"url":"http://a","token":"refresh"}}', /UPSTREAMS\.a\.token must be one of access, id, none/],
-    ['{"a":{"url":"http://a","rewrite":"/x"}}', /unknown option "rewrite" \(known: url, timeout, token\)/]
+    ['{"a":{"url":"http://a","rewrite":"/x"}}', /unknown option "rewrite" \(known: url, timeout, token, level, maxAge\)/]
   ]
   for (const [value, message] of refused) {
     t.throws(() => loadConfig({ UPSTREAMS: value }), { name: ConfigError.name, message }, value)

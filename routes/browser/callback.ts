@@ -30,6 +30,9 @@ const callback: FastifyPluginAsync = async (app) => {
   }, async function finishLogin (request, reply) {
     reply.header('cache-control', 'no-store')
     const transaction = takeLogin(request.session, request.query.state)
+    // A silent login (prompt=none) that needs the person goes back to returnTo with login=required, not to an error.
+    const silent = app.oidc.silentLoginOutcome(callbackQuery(request.url), transaction)
+    if (silent !== undefined) return reply.redirect(silent, 302)
     const result = await app.oidc.finishLogin(callbackQuery(request.url), transaction)
     // The level comes from the signed claims and must reach what /login asked, as its transaction keeps it.
     const assurance = assessLogin(result.claims, assessment)

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { chosenEidOption } from '../../src/claims/eid-options.js'
 import { askedAssurance, eidLoginParameters, stepUpSubject } from '../../src/claims/step-up.js'
+import { perLoginParameters, type PerLoginQuery } from '../../src/oidc/login-parameters.js'
 import { safeReturnTo } from '../../src/return-to.js'
 import { beginLogin } from '../../src/sessions/pending-logins.js'
 import { errorResponses, loginDescription, loginQuerySchema, redirectResponse } from '../../src/schemas/index.js'
 
-interface LoginQuery { returnTo?: string, eid?: string, stepUp?: '1' | 'true' | '0' | 'false' }
+interface LoginQuery extends PerLoginQuery { returnTo?: string, eid?: string, stepUp?: '1' | 'true' | '0' | 'false' }
 
 const login: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: LoginQuery }>('/login', {
@@ -18,7 +19,7 @@ const login: FastifyPluginAsync = async (app) => {
         302: redirectResponse('To the identity provider', 'The provider\'s authorization URL', {
           'set-cookie': { type: 'string', description: 'The session cookie that binds the login to this browser' }
         }),
-        ...errorResponses(['invalid_request', 'rate_limited', 'provider_unavailable', 'session_store_unavailable'])
+        ...errorResponses(['invalid_request', 'rate_limited', 'provider_unavailable', 'session_store_unavailable', 'provider_error', 'provider_timeout'])
       }
     }
   }, async function startLogin (request, reply) {
@@ -26,6 +27,8 @@ const login: FastifyPluginAsync = async (app) => {
     const stepUp = request.query.stepUp === '1' || request.query.stepUp === 'true'
     const stepUpOf = stepUp ? stepUpSubject(request.session.user) : undefined
     const parameters: Record<string, string> = {}
+    // prompt, max_age, login_hint, ui_locales: allow-listed values only (a 400 before anything starts).
+    Object.assign(parameters, perLoginParameters(request.query))
     // The eID option's connection, acr_values and login_hint prefix; a step-up's prompt and max_age win.
     Object.assign(parameters, eidLoginParameters(option, parameters.login_hint, stepUpOf !== undefined))
     const { url, transaction } = await app.oidc.startLogin({ returnTo: safeReturnTo(request.query.returnTo), eid: option?.name, parameters })

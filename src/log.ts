@@ -7,7 +7,7 @@ import type { LoggerOptions } from 'pino'
  */
 const SECRET_KEYS = [
   'idToken', 'accessToken', 'refreshToken', 'id_token', 'access_token', 'refresh_token',
-  'logout_token', 'code', 'codeVerifier', 'nonce', 'state', 'password', 'clientSecret',
+  'logout_token', 'code', 'codeVerifier', 'nonce', 'state', 'password', 'clientSecret', 'privateJwk',
   'nationalNumber', 'nationalId', 'address', 'claims', 'tokens', 'session'
 ]
 

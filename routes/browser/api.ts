@@ -4,6 +4,7 @@ import type { UpstreamConfig } from '../../src/config/index.js'
 import { GatewayError } from '../../src/errors.js'
 import { browserResponseHeaders, upstreamRequestHeaders } from '../../src/proxy/headers.js'
 import { upstreamTarget } from '../../src/proxy/target.js'
+import { stepUpDemand } from '../../src/claims/step-up.js'
 import { errorResponses } from '../../src/schemas/index.js'
 import type { SessionUser } from '../../src/sessions/types.js'
 
@@ -36,13 +37,13 @@ const api: FastifyPluginAsync = async (app) => {
       config: { csrf: true, upstream: name },
       schema: {
         summary: `Proxy to the ${name} service`,
-        description: `Forwards the request to ${name} with the session's ${upstream.token === 'none' ? 'cookie removed' : `${upstream.token} token as a bearer token`}. Any method; bodies stream both ways. Needs a session and the header \`X-CSRF: 1\`. A path that would leave the mount (dot segments, encoded slashes) or a query that is not valid percent-encoding is refused; ${name} has ${upstream.timeoutSeconds} s to answer.`,
+        description: `Forwards the request to ${name} with the session's ${upstream.token === 'none' ? 'cookie removed' : `${upstream.token} token as a bearer token`}. Any method; bodies stream both ways. Needs a session and the header \`X-CSRF: 1\`. A path that would leave the mount (dot segments, encoded slashes) or a query that is not valid percent-encoding is refused; ${name} has ${upstream.timeoutSeconds} s to answer. ${assuranceText(upstream)}`,
         tags: ['api'],
         security: [{ sessionCookie: [], csrfHeader: [] }],
         response: {
           '2xx': { description: `${name}'s own answer, streamed back with its status and headers (minus hop-by-hop headers, \`Set-Cookie\`, \`Access-Control-*\` and the gateway's own security headers, which stand)` },
           ...errorResponses([
-            'invalid_request', 'unauthenticated', 'csrf_required', 'cross_site_request', 'upstream_unavailable',
+            'invalid_request', 'unauthenticated', 'insufficient_user_authentication', 'csrf_required', 'cross_site_request', 'upstream_unavailable',
             'provider_unavailable', 'provider_error', 'session_store_unavailable', 'upstream_timeout', 'provider_timeout'
           ])
         }
@@ -55,9 +56,12 @@ const api: FastifyPluginAsync = async (app) => {
   async function proxy (request: import('fastify').FastifyRequest, reply: FastifyReply, upstream: UpstreamConfig, mountPath: string): Promise<FastifyReply> {
     // The wildcard as the router matched it; undefined on `/api/<name>` itself.
     const { url, query } = upstreamTarget(upstream.url, (request.params as { '*'?: string })['*'], request.url)
+    // RFC 9470: a login below the service's level, or too long ago, goes no further (no refresh either).
+    requireAssurance(reply, request.requireUser(), upstream)
     // No token to send, no reason to renew one: the session alone admits the call.
     const user = upstream.token === 'none' ? request.requireUser() : await request.freshUser()
     const bearer = bearerFor(user, upstream)
+    const assuranceLevel = user.assurance?.level
     reply.header('x-request-id', request.id)
     return reply.from(url, {
       // The query as sent, beside the URL: reply-from would decode it and refuse `?next=../a`.
@@ -65,7 +69,7 @@ const api: FastifyPluginAsync = async (app) => {
       timeout: upstream.timeoutSeconds * 1000,
       // No retries: a retried POST could act twice, and an upstream's 503 is its own answer to give.
       retryDelay: () => null,
-      rewriteRequestHeaders: (original, headers) => upstreamRequestHeaders(headers, { bearer, requestId: original.id, clientAddress: original.ip, publicUrl }),
+      rewriteRequestHeaders: (original, headers) => upstreamRequestHeaders(headers, { bearer, requestId: original.id, clientAddress: original.ip, publicUrl, assuranceLevel }),
       rewriteHeaders: (headers) => browserResponseHeaders(headers),
       onError: (proxyReply, { error }) => {
         const timedOut = (error as { statusCode?: number }).statusCode === 504
@@ -77,6 +81,25 @@ const api: FastifyPluginAsync = async (app) => {
       }
     })
   }
+
+  /** A 401 `insufficient_user_authentication` with its challenge when the session's login does not do for this service. */
+  function requireAssurance (reply: FastifyReply, user: SessionUser, upstream: UpstreamConfig): void {
+    const demand = stepUpDemand(user.assurance, upstream, app.config.eids)
+    if (demand === undefined) return
+    reply.header('www-authenticate', demand.challenge)
+    throw new GatewayError('insufficient_user_authentication', demand.message, 401)
+  }
+}
+
+/** What the route's description says about the login it needs. */
+function assuranceText (upstream: UpstreamConfig): string {
+  const needs = [
+    upstream.level === undefined ? undefined : `a login at the eIDAS level ${upstream.level} or higher`,
+    upstream.maxAgeSeconds === undefined ? undefined : `an authentication from the last ${upstream.maxAgeSeconds} s`
+  ].filter((need) => need !== undefined)
+  const level = 'The gateway sends the login\'s level as `X-Assurance-Level` (the browser\'s own is dropped).'
+  if (needs.length === 0) return level
+  return `Needs ${needs.join(' and ')}: otherwise a 401 \`insufficient_user_authentication\` with an RFC 9470 \`WWW-Authenticate\` challenge (\`acr_values\`, \`max_age\`), and nothing reaches the service. ${level}`
 }
 
 function bearerFor (user: SessionUser, upstream: UpstreamConfig): string | undefined {

@@ -3,10 +3,16 @@ import { SECURITY_HEADER_NAMES } from '../security/security-headers.js'
 
 /** RFC 9110, 7.6.1: headers about one connection, never passed on by a proxy. */
 const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'proxy-authenticate', 'proxy-authorization', 'te', 'trailer', 'transfer-encoding', 'upgrade']
+/**
+ * The eIDAS level of the session's login (`low`, `substantial`, `high`), for
+ * services that decide by it; absent when the login proved none.
+ */
+export const ASSURANCE_LEVEL_HEADER = 'x-assurance-level'
 /** Who the client is and which origin it called: the gateway says so itself, a browser could claim anything. */
 const FORWARDING = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwarded-proto', 'x-forwarded-port', 'x-forwarded-prefix', 'x-real-ip']
 // Expect: Node has already answered the browser's `100-continue`; the HTTP client refuses the header.
-const NOT_UPSTREAM = new Set([...HOP_BY_HOP, ...FORWARDING, 'cookie', 'authorization', 'x-csrf', 'expect'])
+// X-Assurance-Level: the gateway's word on the login, never the browser's.
+const NOT_UPSTREAM = new Set([...HOP_BY_HOP, ...FORWARDING, 'cookie', 'authorization', 'x-csrf', 'expect', ASSURANCE_LEVEL_HEADER])
 const NOT_TO_BROWSER = new Set([...HOP_BY_HOP, 'set-cookie', ...SECURITY_HEADER_NAMES])
 
 export interface UpstreamRequestContext {
@@ -20,17 +26,21 @@ export interface UpstreamRequestContext {
   readonly clientAddress: string | undefined
   /** The origin the browser called (BASE_URL). */
   readonly publicUrl: URL
+  /** The session login's eIDAS level, sent as X-Assurance-Level; none when it proved none. */
+  readonly assuranceLevel?: string
 }
 
 /**
  * What the browser sent, fit for a downstream service: none of the browser's
  * credentials (cookies, its own Authorization, the CSRF proof), no hop-by-hop
- * headers and none of its claims about forwarding; the gateway's bearer token,
- * the request id and the forwarding headers from what the gateway knows instead.
+ * headers and none of its claims about forwarding or the login's level; the
+ * gateway's bearer token, the request id, the forwarding headers and the
+ * login's level from what the gateway knows instead.
  */
-export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, { bearer, requestId, clientAddress, publicUrl }: UpstreamRequestContext): IncomingHttpHeaders {
+export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, { bearer, requestId, clientAddress, publicUrl, assuranceLevel }: UpstreamRequestContext): IncomingHttpHeaders {
   const headers = copyExcept(incoming, NOT_UPSTREAM)
   if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`
+  if (assuranceLevel !== undefined) headers[ASSURANCE_LEVEL_HEADER] = assuranceLevel
   headers['x-request-id'] = requestId
   const proto = publicUrl.protocol.slice(0, -1)
   headers.forwarded = `for=${forwardedNode(clientAddress)};host="${publicUrl.host}";proto=${proto}`

@@ -20,8 +20,10 @@ t.test('a fresh clone, nothing set: the embedded provider, its itsme connection,
   t.ok(issuer, 'the embedded provider started')
   t.equal(config.oidc.issuer?.href, `${issuer}/`, 'the config names its issuer')
   t.equal(config.oidc.clientId, DEV_CLIENT_ID)
-  t.same(Object.keys(config.upstreams), ['example'])
+  t.same(Object.keys(config.upstreams), ['example', 'example-high'])
   t.equal(config.upstreams.example?.url.href, `${exampleApiUrl}/`)
+  t.equal(config.upstreams['example-high']?.url.href, `${exampleApiUrl}/`, 'the example API again, for the step-up demo')
+  t.match(config.upstreams['example-high'], { level: 'high', maxAgeSeconds: 900 })
   t.match(config.upstreams.example, { timeoutSeconds: 10, token: 'access' }, 'the defaults of any UPSTREAMS entry')
   t.ok(Object.isFrozen(config) && Object.isFrozen(config.oidc) && Object.isFrozen(config.upstreams.example), 'the completed config is frozen too')
 
@@ -34,6 +36,9 @@ t.test('a fresh clone, nothing set: the embedded provider, its itsme connection,
   const api = await browser.get(`${gatewayUrl}/api/example/hello`, { 'x-csrf': '1' })
   t.equal(api.status, 200)
   t.match(api.json(), { message: 'Hello from the example API', bearerToken: 'received' })
+  const high = await browser.get(`${gatewayUrl}/api/example-high/hello`, { 'x-csrf': '1' })
+  t.equal(high.status, 401, 'the high-assurance example API wants a step-up from itsme basic')
+  t.match(high.headers.get('www-authenticate'), /acr_values="urn:grn:authn:itsme:advanced", max_age="900"$/)
 
   const token = await serviceToken(issuer as string, 'claims:profile', DEV_SERVICE_CLIENT)
   const claims = await new TestBrowser().get(`${gatewayUrl}/internal/users/${encodeURIComponent(CHRIS_PROFILE.sub)}/claims`, { authorization: `Bearer ${token}` })

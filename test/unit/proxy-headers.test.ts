@@ -90,3 +90,16 @@ t.test('the browser never gets an upstream\'s security or CORS headers: the gate
   }
   t.notOk('strict-transport-security' in securityHeaders({ https: false }), 'no HSTS on an http origin')
 })
+
+t.test('X-Assurance-Level is the gateway\'s word on the login: the browser\'s own is dropped', async (t) => {
+  const rows: Array<[name: string, incoming: Record<string, string>, level: string | undefined, expected: string | undefined]> = [
+    ['the login\'s level is sent', {}, 'high', 'high'],
+    ['the browser\'s claim is replaced by the login\'s', { 'x-assurance-level': 'high' }, 'substantial', 'substantial'],
+    ['a login without a level sends none, and the browser\'s goes', { 'x-assurance-level': 'high' }, undefined, undefined],
+    ['nor can the browser smuggle it through Connection', { connection: 'x-assurance-level', 'x-assurance-level': 'high' }, undefined, undefined]
+  ]
+  for (const [name, incoming, level, expected] of rows) {
+    const headers = upstreamRequestHeaders(incoming, { ...CONTEXT, bearer: undefined, ...(level === undefined ? {} : { assuranceLevel: level }) })
+    t.equal(headers['x-assurance-level'], expected, name)
+  }
+})

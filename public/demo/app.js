@@ -18,6 +18,9 @@ const MASK = '•'
 /** Set when the person clicks "Log out", read once when the logout lands back here. */
 const SIGNED_OUT_FLAG = 'eid-bff-demo:signed-out'
 
+/** The API call a step-up was for: made again once the step-up lands back here. */
+const STEP_UP_CALL = 'eid-bff-demo:step-up-call'
+
 const $ = (id) => document.getElementById(id)
 
 function element (tag, className, text) {
@@ -31,11 +34,37 @@ async function getJson (url, headers = {}) {
   const response = await fetch(url, { credentials: 'same-origin', headers: { Accept: 'application/json', ...headers } })
   const type = response.headers.get('content-type') ?? ''
   const body = type.startsWith('application/json') ? await response.json() : await response.text()
-  return { status: response.status, statusText: response.statusText, body }
+  return { status: response.status, statusText: response.statusText, body, challenge: response.headers.get('www-authenticate') ?? '' }
+}
+
+/** An auth-param of a Bearer challenge (RFC 9470: `acr_values`, `max_age`), or undefined. */
+function challengeParameter (challenge, name) {
+  const match = new RegExp(`[\\s,]${name}="([^"]*)"`).exec(` ${challenge}`)
+  return match === null ? undefined : match[1]
+}
+
+/**
+ * The eID option to step up with: one whose acr values the challenge names,
+ * else (a challenge about the age alone) one at the level the API needs, or
+ * at the session's own level.
+ */
+function stepUpOption (index, challenge, api, profile) {
+  const eids = index?.eids ?? []
+  const named = (challengeParameter(challenge, 'acr_values') ?? '').split(' ').filter(Boolean)
+  const byAcr = eids.find((eid) => (eid.acrValues ?? []).some((acr) => named.includes(acr)))
+  if (byAcr !== undefined) return byAcr
+  const level = api.level ?? profile.assurance?.level
+  return eids.find((eid) => eid.level === level) ?? eids.find((eid) => eid.eid === profile.eid) ?? eids[0]
 }
 
 function eidLabel (name) {
   return EID_LABELS[name] ?? name
+}
+
+/** The button text of an eID option: its eID, and the level when the option asks for one. */
+function optionLabel (option) {
+  const eid = eidLabel(option.eid ?? option.name)
+  return option.level ? `${eid} (${option.level})` : eid
 }
 
 /** A Belgian national register number as it is printed: 65.07.08-622.67. */
@@ -120,7 +149,7 @@ function showSignedOut (index) {
   buttons.replaceChildren()
   const eids = index?.eids ?? []
   for (const eid of eids) {
-    const link = element('a', `button primary eid eid-${eid.name}`, `Log in with ${eidLabel(eid.name)}`)
+    const link = element('a', `button primary eid eid-${eid.eid ?? eid.name}`, `Log in with ${optionLabel(eid)}`)
     link.href = eid.login
     buttons.append(link)
   }
@@ -138,6 +167,7 @@ function showSignedIn (profile, index) {
   setStatus('Signed in')
   $('person-name').textContent = profile.name || [profile.givenName, profile.familyName].filter(Boolean).join(' ') || profile.sub
   $('eid-label').textContent = profile.eid ? ` with ${eidLabel(profile.eid)}` : ''
+  $('level-label').textContent = profile.assurance?.level ? ` · ${profile.assurance.level}` : ''
 
   const list = $('profile')
   list.replaceChildren()
@@ -146,28 +176,55 @@ function showSignedIn (profile, index) {
   const identifier = nationalIdentifier(profile)
   if (identifier) addRow(list, identifier.label, nationalNumberValue(identifier))
   if (profile.address?.formatted) addRow(list, 'Address', profile.address.formatted)
+  if (profile.assurance?.level) addRow(list, 'Assurance', profile.assurance.acr ? `${profile.assurance.level} (${profile.assurance.acr})` : profile.assurance.level)
+  if (profile.assurance?.authTime) addRow(list, 'Authenticated', formatDate(profile.assurance.authTime))
   addRow(list, 'Session ends', formatDate(profile.session.expiresAt))
   $('logout').href = profile.session.logoutUrl
   $('logout').addEventListener('click', () => { sessionStorage.setItem(SIGNED_OUT_FLAG, '1') })
 
-  const api = index?.apis?.[0]
-  const button = $('call-api')
-  if (api === undefined) {
-    button.disabled = true
+  const apis = index?.apis ?? []
+  const buttons = $('api-buttons')
+  buttons.replaceChildren()
+  if (apis.length === 0) {
     $('no-apis').hidden = false
     return
   }
-  const path = `${api.path}/hello`
-  $('api-path').textContent = path
-  button.addEventListener('click', () => { void callApi(path, index) })
+  $('api-path').textContent = `${apis[0].path}/hello`
+  for (const api of apis) {
+    const button = element('button', 'button primary', api.level ? `Call ${api.name} (needs ${api.level})` : `Call ${api.name}`)
+    button.type = 'button'
+    button.id = `call-${api.name}`
+    button.addEventListener('click', () => { void callApi(api, index, profile) })
+    buttons.append(button)
+  }
+  const pending = sessionStorage.getItem(STEP_UP_CALL)
+  sessionStorage.removeItem(STEP_UP_CALL)
+  const retried = apis.find((api) => api.name === pending)
+  if (retried !== undefined) void callApi(retried, index, profile)
 }
 
-async function callApi (path, index) {
-  const button = $('call-api')
-  button.disabled = true
+/** An API answered insufficient_user_authentication (RFC 9470): offer the step-up its challenge asks for. */
+function offerStepUp (api, answer, index, profile) {
+  const option = stepUpOption(index, answer.challenge, api, profile)
+  $('step-up-reason').textContent = answer.body?.message ?? `${api.name} needs a stronger or more recent login`
+  const link = $('step-up-link')
+  link.textContent = option ? `Step up with ${optionLabel(option)}` : 'Sign in again'
+  link.href = `/login?${new URLSearchParams({ ...(option ? { eid: option.name } : {}), stepUp: '1', returnTo: '/' })}`
+  link.onclick = () => { sessionStorage.setItem(STEP_UP_CALL, api.name) }
+  $('step-up').hidden = false
+}
+
+async function callApi (api, index, profile) {
+  const path = `${api.path}/hello`
+  const buttons = [...$('api-buttons').querySelectorAll('button')]
+  for (const button of buttons) button.disabled = true
+  $('step-up').hidden = true
+  $('api-path').textContent = path
   try {
     const answer = await getJson(path, { 'X-CSRF': '1' })
-    if (answer.status === 401) {
+    if (answer.status === 401 && answer.body?.error === 'insufficient_user_authentication') {
+      offerStepUp(api, answer, index, profile)
+    } else if (answer.status === 401) {
       showSignedOut(index)
       return
     }
@@ -178,7 +235,7 @@ async function callApi (path, index) {
   } catch {
     showError('The API call did not get through. Is the gateway running?')
   } finally {
-    button.disabled = false
+    for (const button of buttons) button.disabled = false
   }
 }
 

@@ -28,7 +28,7 @@ async function pageText (page: Page): Promise<string> {
 // A real browser on a busy machine: more than the suite's default per-file limit.
 t.setTimeout(240_000)
 
-t.test('the demo frontend in Chromium: log in with itsme, see the masked profile, call the API, log out', { timeout: 240_000 }, async (t) => {
+t.test('the demo frontend in Chromium: log in with itsme, see the masked profile, call the API, step up for the high-assurance API, log out', { timeout: 240_000 }, async (t) => {
   if (!existsSync(CHROMIUM)) {
     t.fail(`${CHROMIUM} is missing: install Debian's chromium package to run the browser tests`)
     return
@@ -38,7 +38,15 @@ t.test('the demo frontend in Chromium: log in with itsme, see the masked profile
   const calls: ExampleCall[] = []
   const upstream = await startExampleUpstream({ onCall: (call) => calls.push(call) })
   t.teardown(() => upstream.close())
-  const stack = await startStack(t, { env: { UPSTREAMS: JSON.stringify({ example: upstream.url }) } })
+  const stack = await startStack(t, {
+    env: {
+      EID_CONNECTIONS: JSON.stringify({
+        itsme: { connection: 'itsme', acr_values: 'urn:grn:authn:itsme:basic' },
+        'itsme-advanced': { connection: 'itsme', acr_values: 'urn:grn:authn:itsme:advanced' }
+      }),
+      UPSTREAMS: JSON.stringify({ example: upstream.url, 'example-high': { url: upstream.url, level: 'high' } })
+    }
+  })
   const home = `${stack.gatewayUrl}/`
 
   const browser = await chromium.launch({
@@ -69,9 +77,10 @@ t.test('the demo frontend in Chromium: log in with itsme, see the masked profile
   const csp = opened?.headers()['content-security-policy'] ?? ''
   t.match(csp, /script-src 'self';/, 'scripts from this origin only')
   t.match(csp, /style-src 'self';/, 'styles from this origin only, no inline style')
-  const login = page.getByRole('link', { name: 'Log in with itsme' })
+  const login = page.getByRole('link', { name: 'Log in with itsme (substantial)', exact: true })
   await login.waitFor()
   t.equal(await login.getAttribute('href'), '/login?eid=itsme&returnTo=/', 'the eID of EID_CONNECTIONS, coming back here')
+  t.equal(await page.getByRole('link', { name: 'Log in with itsme (high)', exact: true }).getAttribute('href'), '/login?eid=itsme-advanced&returnTo=/', 'each option, with the level it asks for')
   t.equal(await page.locator('#status').innerText(), 'Signed out')
   t.notOk(await page.locator('#signed-out-notice').isVisible(), 'no "signed out" notice on a first visit')
   t.notOk(await page.locator('#signed-in').isVisible())
@@ -91,6 +100,8 @@ t.test('the demo frontend in Chromium: log in with itsme, see the masked profile
   await page.getByRole('heading', { name: CHRIS_PROFILE.name }).waitFor()
   t.equal(await page.locator('#status').innerText(), 'Signed in')
   t.equal(await page.locator('#eid-label').textContent(), ' with itsme', 'the eID used')
+  t.equal(await page.locator('#level-label').textContent(), ' · substantial', 'itsme basic is substantial')
+  t.match(await page.locator('#profile').innerText(), /Assurance\s+substantial \(urn:grn:authn:itsme:basic\)/)
   t.match(await page.locator('#profile').innerText(), /Birth date\s+1965-07-08/)
   t.match(await page.locator('#profile').innerText(), /Address\s+Louizalaan 7 1000 Brussel/)
   t.equal(await page.locator('#national-number').innerText(), MASKED, 'the national number is masked')
@@ -113,7 +124,7 @@ t.test('the demo frontend in Chromium: log in with itsme, see the masked profile
   // 5. The API call: X-CSRF from the page, a bearer token from the gateway, no token in the browser.
   const [apiRequest] = await Promise.all([
     page.waitForRequest((request) => new URL(request.url()).pathname === '/api/example/hello'),
-    page.getByRole('button', { name: 'Call the API' }).click()
+    page.getByRole('button', { name: 'Call example', exact: true }).click()
   ])
   t.equal(apiRequest.headers()['x-csrf'], '1', 'the page sends X-CSRF: 1')
   t.notOk(apiRequest.headers().authorization, 'the browser sends no token')
@@ -130,12 +141,48 @@ t.test('the demo frontend in Chromium: log in with itsme, see the masked profile
   t.notOk((await pageText(page)).includes(token ?? '\u0000'), 'the token never reaches the page')
   await screenshot('api-call')
 
-  // 6. Log out: through the provider's end-session endpoint and back to the signed-out page.
+  // 6. The high-assurance API refuses the substantial login (RFC 9470) and the page offers the step-up.
+  const callHigh = page.getByRole('button', { name: 'Call example-high (needs high)' })
+  const [refusal] = await Promise.all([
+    page.waitForResponse((response) => new URL(response.url()).pathname === '/api/example-high/hello'),
+    callHigh.click()
+  ])
+  t.equal(refusal.status(), 401)
+  t.equal(refusal.headers()['www-authenticate'], 'Bearer error="insufficient_user_authentication", error_description="This service needs a login at the level high or higher", acr_values="urn:grn:authn:itsme:advanced"')
+  const stepUp = page.locator('#step-up-link')
+  await stepUp.waitFor()
+  t.equal(await stepUp.innerText(), 'Step up with itsme (high)')
+  t.equal(await stepUp.getAttribute('href'), '/login?eid=itsme-advanced&stepUp=1&returnTo=%2F', 'the option whose acr value the challenge names')
+  t.equal(calls.length, 1, 'nothing reached the upstream')
+  await screenshot('step-up-offered')
+  const cookieBefore = (await context.cookies(home)).find((cookie) => cookie.name === stack.config.session.cookieName)?.value
+
+  // 7. The step-up: the provider authenticates again, and the call is made again, now at level high.
+  await stepUp.click()
+  await page.waitForURL((url) => url.href.startsWith(`${stack.idp.issuer}/interaction/`))
+  await page.getByRole('button', { name: /Chris Ricardo/ }).click()
+  await page.waitForURL(home)
+  await page.locator('#level-label').filter({ hasText: 'high' }).waitFor()
+  await page.locator('#api-status').filter({ hasText: '200' }).waitFor()
+  t.equal(await page.locator('#api-status').innerText(), 'GET /api/example-high/hello → 200 OK', 'the call made again after the step-up')
+  t.match(await page.locator('#profile').innerText(), /Assurance\s+high \(urn:grn:authn:itsme:advanced\)/)
+  t.notOk(await page.locator('#step-up').isVisible(), 'no step-up offered any more')
+  t.equal(calls.length, 2, 'the upstream got the call once')
+  const steppedToken = /^Bearer (\S+)$/.exec(calls[1]?.authorization ?? '')?.[1]
+  t.ok(steppedToken, 'with a bearer token')
+  t.not(steppedToken, token, 'the step-up\'s new access token')
+  t.equal(await userinfoSub(stack.idp.issuer, steppedToken ?? ''), CHRIS_PROFILE.sub, 'of the same person')
+  const sessionCookies = (await context.cookies(home)).filter((cookie) => cookie.name === stack.config.session.cookieName)
+  t.equal(sessionCookies.length, 1, 'one session cookie')
+  t.not(sessionCookies[0]?.value, cookieBefore, 'with a new value')
+  await screenshot('stepped-up')
+
+  // 8. Log out: through the provider's end-session endpoint and back to the signed-out page.
   await page.getByRole('link', { name: 'Log out' }).click()
   await page.locator('#signed-out-notice').waitFor()
   t.equal(page.url(), home, 'the logout lands on the page')
   t.equal(await page.locator('#status').innerText(), 'Signed out')
-  t.ok(await page.getByRole('link', { name: 'Log in with itsme' }).isVisible(), 'the login button is back')
+  t.ok(await page.getByRole('link', { name: 'Log in with itsme (substantial)', exact: true }).isVisible(), 'the login button is back')
   t.notOk(await page.locator('#signed-in').isVisible(), 'no profile is shown')
   t.equal(await page.evaluate(async () => (await fetch('/me')).status), 401, '/me is 401 for this browser')
   const cookies = await context.cookies(home)

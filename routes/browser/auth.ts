@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { GatewayError, type ErrorCode } from '../../src/errors.js'
+import { levelShortfall } from '../../src/forward-auth/assurance.js'
 import { LOGIN_HEADER } from '../../src/forward-auth/fields.js'
 import { createForwardAuth } from '../../src/forward-auth/forward-auth.js'
 import type { IdentityAnswer } from '../../src/forward-auth/identity-headers.js'
 import { originalTarget, type OriginalTarget } from '../../src/forward-auth/original-path.js'
+import { loginLink } from '../../src/forward-auth/login-link.js'
 import { checkForwardedHost, forwardedTarget } from '../../src/forward-auth/request.js'
-import { safeReturnTo } from '../../src/return-to.js'
 import {
   ENVOY_PREFIX, envoyAllowedResponse, envoyAuthDescription, errorResponses, forwardAuthAllowedResponse,
   forwardAuthDescription, unauthenticatedHeaders
@@ -22,7 +23,7 @@ const METHODS = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS']
 const CHALLENGE = 'Cookie realm="eid-bff-gateway", form-action="/login"'
 
 const REFUSALS: ErrorCode[] = [
-  'invalid_request', 'unauthenticated', 'access_denied', 'session_store_unavailable',
+  'invalid_request', 'unauthenticated', 'insufficient_user_authentication', 'access_denied', 'session_store_unavailable',
   'provider_unavailable', 'provider_error', 'provider_timeout'
 ]
 
@@ -40,14 +41,18 @@ function refusals () {
 const forwardAuth: FastifyPluginAsync = async (app) => {
   const settings = app.config.forwardAuth
   if (settings === undefined) return
-  const checker = createForwardAuth(settings, { claimsNamespace: app.config.claims.namespace, eidConnections: app.config.oidc.eidConnections })
+  const checker = createForwardAuth(settings, { claimsNamespace: app.config.claims.namespace, eidOptions: app.config.eids })
   const hostname = app.config.baseUrl.hostname
 
   // A proxy sends no body (nginx: `proxy_pass_request_body off`; Envoy: Content-Length 0); one that comes anyway is not read.
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, _payload, done) => { done(null) })
 
-  /** The rule for the original target, the session's user, and what the rule hands over for them. */
+  /**
+   * The rule for the original target, the session's user, and what the rule
+   * hands over for them. Each 401 says where the browser signs in: `/login`,
+   * or a step-up when the login is below the rule's level (RFC 9470).
+   */
   async function answer (request: FastifyRequest, reply: FastifyReply, target: OriginalTarget): Promise<IdentityAnswer> {
     reply.header('cache-control', 'no-store')
     const rule = checker.ruleFor(target.path)
@@ -58,9 +63,18 @@ const forwardAuth: FastifyPluginAsync = async (app) => {
     } catch (error) {
       if (error instanceof GatewayError && error.code === 'unauthenticated') {
         reply.header('www-authenticate', CHALLENGE)
-        reply.header(LOGIN_HEADER, `/login?returnTo=${encodeURIComponent(safeReturnTo(target.target))}`)
+        reply.header(LOGIN_HEADER, loginLink(target.target))
       }
       throw error
+    }
+    const shortfall = levelShortfall(user, rule.level, app.config.eids)
+    if (shortfall === null) {
+      throw new GatewayError('access_denied', `This path needs a login at the assurance level ${rule.level ?? ''} or higher, and no eID option of this gateway reaches it`, 403)
+    }
+    if (shortfall !== undefined) {
+      reply.header('www-authenticate', shortfall.challenge)
+      reply.header(LOGIN_HEADER, loginLink(target.target, shortfall.option.name))
+      throw new GatewayError('insufficient_user_authentication', shortfall.message, 401)
     }
     return checker.answerFor(user, rule)
   }

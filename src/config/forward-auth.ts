@@ -1,11 +1,8 @@
+import { ASSURANCE_LEVELS, type AssuranceLevel } from '../claims/assurance.js'
 import { ConfigError } from '../errors.js'
 import { IDENTITY_FIELDS, type IdentityField } from '../forward-auth/fields.js'
 import { normalisedPath } from '../forward-auth/original-path.js'
 import { readJsonObject, readString, type Env } from './readers.js'
-
-/** eIDAS levels of assurance, lowest first. */
-export const ASSURANCE_LEVELS = ['low', 'substantial', 'high'] as const
-export type AssuranceLevel = typeof ASSURANCE_LEVELS[number]
 
 /** How a rule hands over the session's access token: not at all, in `X-Auth-Request-Access-Token`, or as `Authorization: Bearer`. */
 export type AccessTokenMode = 'none' | 'header' | 'authorization'

@@ -1,21 +1,29 @@
-import { ASSURANCE_LEVELS, type AssuranceLevel } from '../config/forward-auth.js'
+import { meetsLevel, type AssuranceLevel } from '../claims/assurance.js'
+import type { EidOption } from '../claims/eid-options.js'
+import { stepUpDemand } from '../claims/step-up.js'
 import type { SessionUser } from '../sessions/types.js'
 
-/**
- * The level of assurance a session's login reached, as the session user
- * records it (`assurance.level`, assessed at the callback from signed
- * claims). Anything that is not one of the eIDAS levels, and a session from
- * before levels were recorded, counts as none: a rule asking for a level
- * refuses such a login rather than admit it on a guess.
- */
-export function assuranceLevelOf (user: SessionUser): AssuranceLevel | undefined {
-  const level = (user as { readonly assurance?: { readonly level?: unknown } }).assurance?.level
-  return ASSURANCE_LEVELS.includes(level as AssuranceLevel) ? level as AssuranceLevel : undefined
+/** A login below a rule's level, and the way up from it. */
+export interface LevelShortfall {
+  readonly message: string
+  /** RFC 9470: `Bearer error="insufficient_user_authentication"`, with the `acr_values` that reach the level. */
+  readonly challenge: string
+  /** The eID option a step-up signs in with: one of the login's own eID when one reaches the level, else the first that does. */
+  readonly option: EidOption
 }
 
-/** Whether a login at `actual` satisfies a rule asking for `required` (none asked: any, none recorded: never). */
-export function meetsLevel (required: AssuranceLevel | undefined, actual: AssuranceLevel | undefined): boolean {
-  if (required === undefined) return true
-  if (actual === undefined) return false
-  return ASSURANCE_LEVELS.indexOf(actual) >= ASSURANCE_LEVELS.indexOf(required)
+/**
+ * Whether the session's login (its level as the callback assessed it from
+ * signed claims) falls short of the level a rule asks for. A session that
+ * records no level, from before levels were kept or from a login whose acr
+ * proves none, falls short of every level: it is never admitted on a guess.
+ * `undefined` when the login will do; `null` when it will not and no
+ * configured eID option reaches the level, so no step-up can help.
+ */
+export function levelShortfall (user: SessionUser, level: AssuranceLevel | undefined, options: readonly EidOption[]): LevelShortfall | null | undefined {
+  const demand = stepUpDemand(user.assurance, { level, maxAgeSeconds: undefined }, options)
+  if (demand === undefined || level === undefined) return undefined
+  const reaching = options.filter((option) => meetsLevel(option.level, level))
+  const option = reaching.find((candidate) => candidate.eid === user.assurance?.eid) ?? reaching[0]
+  return option === undefined ? null : { message: demand.message, challenge: demand.challenge, option }
 }

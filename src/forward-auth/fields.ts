@@ -20,7 +20,9 @@ export const IDENTITY_HEADERS = {
   /** The Belgian national register number (itsme). */
   nationalNumber: 'x-auth-request-national-number',
   /** `<country>:<type>:<value>`, e.g. `BE:rrn:65070862267`. */
-  nationalId: 'x-auth-request-national-id'
+  nationalId: 'x-auth-request-national-id',
+  /** The eIDAS level of assurance the login reached (`low`, `substantial`, `high`); absent when it proved none. */
+  level: 'x-auth-request-level'
 } as const
 
 export type IdentityField = keyof typeof IDENTITY_HEADERS

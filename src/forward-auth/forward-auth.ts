@@ -3,7 +3,6 @@ import { pairwiseSubjects } from '../claims/pairwise.js'
 import { toProfile, type ProfileOptions } from '../claims/profile.js'
 import { GatewayError } from '../errors.js'
 import type { SessionUser } from '../sessions/types.js'
-import { assuranceLevelOf, meetsLevel } from './assurance.js'
 import { identityHeaders, type IdentityAnswer } from './identity-headers.js'
 
 const DAY_MS = 86_400_000
@@ -15,7 +14,7 @@ export interface ForwardAuth {
    * `/apple`). Refused (403) when none does, or when that prefix is refused.
    */
   ruleFor (path: string): ForwardAuthRule
-  /** What the rule hands over for this user; refused (403) when the login's assurance is below the rule's level. */
+  /** What the rule hands over for this user (its level is checked apart: ./assurance.ts). */
   answerFor (user: SessionUser, rule: ForwardAuthRule, now?: number): IdentityAnswer
 }
 
@@ -45,9 +44,6 @@ export function createForwardAuth (config: ForwardAuthConfig, profileOptions: Pr
     },
 
     answerFor (user, rule, now = Date.now()) {
-      if (!meetsLevel(rule.level, assuranceLevelOf(user))) {
-        throw new GatewayError('access_denied', `This path needs a login with the assurance level ${rule.level ?? ''} or higher`, 403)
-      }
       const day = Math.floor(now / DAY_MS)
       let byRule = answers.get(user)
       const cached = byRule?.get(rule)
@@ -56,8 +52,10 @@ export function createForwardAuth (config: ForwardAuthConfig, profileOptions: Pr
         byRule = new Map()
         answers.set(user, byRule)
       }
-      // Signed claims only, as for /me: the eid asked for at /login is no evidence of the eid used.
-      const answer = identityHeaders({ user, profile: toProfile(user.claims, profileOptions), rule, pairwise, today: new Date(now) })
+      // Signed claims only, as for /me: the eid asked for at /login is no evidence of the eid used,
+      // and the login's assurance (its eID among it) was assessed from them at the callback.
+      const profile = toProfile(user.claims, user.assurance === undefined ? profileOptions : { ...profileOptions, assurance: user.assurance })
+      const answer = identityHeaders({ user, profile, rule, pairwise, today: new Date(now) })
       byRule.set(rule, { day, answer })
       return answer
     }

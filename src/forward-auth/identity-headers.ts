@@ -46,6 +46,7 @@ function fieldValue (field: IdentityField, input: IdentityInput): string | undef
       const answer = profile.birthdate === undefined ? undefined : isAtLeast(profile.birthdate, field === 'ageOver18' ? 18 : 21, today)
       return answer === undefined ? undefined : String(answer)
     }
+    case 'level': return user.assurance?.level
     case 'nationalId': return profile.nationalId === undefined ? undefined : `${profile.nationalId.country}:${profile.nationalId.type}:${profile.nationalId.value}`
     default: return profile[field]
   }

@@ -2,11 +2,17 @@ import t, { type Test } from 'tap'
 import { createHmac, hkdfSync } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
 import { Validator } from '@seriousme/openapi-schema-validator'
-import { signInThroughGateway, logoutAtDevIdp } from '../helpers/dev-idp-login.js'
+import { signInAtDevIdp, signInThroughGateway, logoutAtDevIdp } from '../helpers/dev-idp-login.js'
 import { startStack, TEST_SECRET, type Stack } from '../helpers/gateway.js'
 import { CHRIS_PROFILE } from '../helpers/constants.js'
 import { TestBrowser, type TestResponse } from '../helpers/test-browser.js'
 import { UPSTREAM_HEADERS } from '../../src/forward-auth/fields.js'
+
+/** itsme twice, as in the step-up flows: "basic" proves substantial, "advanced" high. */
+const STEP_UP_EIDS = {
+  itsme: { connection: 'itsme', acr_values: 'urn:grn:authn:itsme:basic' },
+  'itsme-advanced': { connection: 'itsme', acr_values: 'urn:grn:authn:itsme:advanced' }
+}
 
 const RULES = {
   '/app/': { headers: ['user', 'name', 'givenName', 'email', 'ageOver18', 'eid'] },
@@ -15,8 +21,8 @@ const RULES = {
   '/reports/': { headers: ['user'], audience: 'reporting' },
   '/reports-api/': { headers: ['user'], audience: 'reporting', accessToken: true },
   '/orders/': { headers: ['user'], accessToken: 'authorization' },
-  '/secure/': { headers: ['user'], level: 'substantial' },
-  '/high/': { headers: ['user'], level: 'high' },
+  '/secure/': { headers: ['user', 'level'], level: 'substantial' },
+  '/high/': { headers: ['user', 'level'], level: 'high' },
   '/app/admin/': false
 }
 
@@ -190,19 +196,42 @@ t.test('the access token goes along only when the rule asks, in the header it na
   }
 })
 
-t.test('a rule\'s level: only a login whose recorded level reaches it; none recorded is refused, never admitted on a guess', async (t) => {
-  const { stack, browser } = await signedIn(t)
-  // What the session recorded for this login, as /me shows it (the embedded provider signs itsme "basic": substantial).
-  const recorded: string | undefined = (await browser.get(`${stack.gatewayUrl}/me`)).json().assurance?.level
-  const high = await check(stack, browser, '/high/x')
-  t.equal(high.status, 403, `a ${recorded ?? 'unrecorded'} login does not open a rule asking for high`)
-  t.equal(high.json().error, 'access_denied')
-  t.match(high.json().message, /assurance level high/)
+t.test('a rule\'s level: a login below it gets a 401 naming the step-up, and the step-up opens the path', async (t) => {
+  const { stack, browser } = await signedIn(t, { EID_CONNECTIONS: JSON.stringify(STEP_UP_EIDS) })
+  t.equal((await browser.get(`${stack.gatewayUrl}/me`)).json().assurance?.level, 'substantial', 'signed in with itsme "basic"')
+  const secure = await check(stack, browser, '/secure/x')
+  t.equal(secure.status, 202, 'a rule asking for substantial')
+  t.equal(secure.headers.get('x-auth-request-level'), 'substantial')
+
+  const high = await check(stack, browser, '/high/x?tab=1')
+  t.equal(high.status, 401, 'a rule asking for high: not a 403, since a step-up can reach it')
+  t.equal(high.json().error, 'insufficient_user_authentication')
+  t.match(high.headers.get('www-authenticate'), /^Bearer error="insufficient_user_authentication", error_description="[^"]*", acr_values="urn:grn:authn:itsme:advanced"$/, 'RFC 9470')
+  const stepUp = high.headers.get('x-auth-request-login')
+  t.equal(stepUp, `/login?eid=itsme-advanced&stepUp=1&returnTo=${encodeURIComponent('/high/x?tab=1')}`, 'the step-up, back to the page')
   t.same(identity(high), {})
-  const substantial = await check(stack, browser, '/secure/x')
-  const reaches = recorded === 'substantial' || recorded === 'high'
-  t.equal(substantial.status, reaches ? 202 : 403, `a ${recorded ?? 'unrecorded'} login and a rule asking for substantial`)
-  t.equal(substantial.headers.get('x-auth-request-user') !== null, reaches)
+
+  const login = await browser.get(`${stack.gatewayUrl}${stepUp ?? ''}`)
+  t.equal(new URL(login.location as string).searchParams.get('acr_values'), 'urn:grn:authn:itsme:advanced')
+  const landed = await browser.get((await signInAtDevIdp(browser, login.location as string, 'chris')).href)
+  t.equal(landed.location, `${stack.gatewayUrl}/high/x?tab=1`, 'back at the page after the step-up')
+  const after = await check(stack, browser, '/high/x?tab=1')
+  t.equal(after.status, 202, 'the stepped-up session opens it')
+  t.equal(after.headers.get('x-auth-request-level'), 'high')
+  t.equal(after.headers.get('x-auth-request-user'), expectedPairwise(TEST_SECRET, CHRIS_PROFILE.sub, '/high'), 'the same person, the same id')
+
+  const anonymous = await check(stack, new TestBrowser(), '/high/x')
+  t.equal(anonymous.json().error, 'unauthenticated', 'without a session: the plain login first')
+  t.equal(anonymous.headers.get('x-auth-request-login'), `/login?returnTo=${encodeURIComponent('/high/x')}`)
+})
+
+t.test('a rule\'s level no eID option reaches: 403, since no step-up can help', async (t) => {
+  const { stack, browser } = await signedIn(t)
+  const res = await check(stack, browser, '/high/x')
+  t.equal(res.status, 403)
+  t.equal(res.json().error, 'access_denied')
+  t.match(res.json().message, /assurance level high/)
+  t.same(identity(res), {})
 })
 
 t.test('the identity goes with the session: logout and back-channel logout end it at once', async (t) => {

@@ -2,7 +2,7 @@ import t from 'tap'
 import { pairwiseSubjects } from '../../src/claims/pairwise.js'
 import { loadConfig } from '../../src/config/index.js'
 import type { ForwardAuthRule } from '../../src/config/index.js'
-import { meetsLevel } from '../../src/forward-auth/assurance.js'
+import { levelShortfall } from '../../src/forward-auth/assurance.js'
 import { createForwardAuth } from '../../src/forward-auth/forward-auth.js'
 import { headerValue } from '../../src/forward-auth/identity-headers.js'
 import { sessionUserOf } from '../../src/sessions/session-user.js'
@@ -83,19 +83,26 @@ t.test('an answer: only the named fields the login provided, worked out once per
   t.same(unverified.headers, {}, 'an email the provider says is not verified is left out')
 })
 
-t.test('levels: none asked admits any login; one asked admits only a recorded level as high or higher', async (t) => {
-  t.ok(meetsLevel(undefined, undefined))
-  t.notOk(meetsLevel('low', undefined), 'no level recorded is no level')
-  t.ok(meetsLevel('substantial', 'high'))
-  t.ok(meetsLevel('substantial', 'substantial'))
-  t.notOk(meetsLevel('high', 'substantial'))
-  const forwardAuth = forwardAuthWith({ '/': { headers: ['user'], level: 'substantial' } })
-  const rule: ForwardAuthRule = forwardAuth.ruleFor('/x')
-  t.throws(() => forwardAuth.answerFor(userWith(chris), rule), { code: 'access_denied', statusCode: 403 }, 'a session from before levels were recorded')
-  t.throws(() => forwardAuth.answerFor(userWith(chris, { assurance: { eid: 'itsme' } }), rule), { code: 'access_denied' }, 'a login whose acr proves no level')
-  t.throws(() => forwardAuth.answerFor(userWith(chris, { assurance: { eid: 'itsme', level: 'low' } }), rule), { code: 'access_denied' })
-  t.throws(() => forwardAuth.answerFor(userWith(chris, { assurance: { eid: 'itsme', level: 'advanced' } }), rule), { code: 'access_denied' }, 'a word that is no eIDAS level')
-  t.ok(forwardAuth.answerFor(userWith(chris, { assurance: { eid: 'itsme', level: 'high' } }), rule).headers['x-auth-request-user'], 'a login recorded at high')
+t.test('levels: none asked admits any login; one asked admits only a recorded level that reaches it, and names the step-up', async (t) => {
+  const eids = loadConfig({
+    SESSION_SECRET: SECRET,
+    EID_CONNECTIONS: JSON.stringify({
+      'mitid-high': { acr_values: 'urn:grn:authn:dk:mitid:high' },
+      itsme: { connection: 'itsme', acr_values: 'urn:grn:authn:itsme:basic' },
+      'itsme-advanced': { connection: 'itsme', acr_values: 'urn:grn:authn:itsme:advanced' }
+    })
+  }).eids
+  const at = (level?: string, eid = 'itsme'): SessionUser => userWith(chris, { assurance: { eid, ...(level === undefined ? {} : { level }) } })
+  t.equal(levelShortfall(at(), undefined, eids), undefined, 'no level asked: any login, even one that proved none')
+  t.equal(levelShortfall(at('substantial'), 'substantial', eids), undefined)
+  t.equal(levelShortfall(at('high'), 'substantial', eids), undefined, 'a higher level will do')
+  const shortfall = levelShortfall(at('substantial'), 'high', eids)
+  t.equal(shortfall?.option.name, 'itsme-advanced', 'the step-up keeps the login\'s own eID when one of its options reaches the level')
+  t.match(shortfall?.challenge, /^Bearer error="insufficient_user_authentication", error_description="[^"]+", acr_values="urn:grn:authn:dk:mitid:high urn:grn:authn:itsme:advanced"$/, 'RFC 9470, with every acr that reaches it')
+  t.equal(levelShortfall(at('substantial', 'sebankid'), 'high', eids)?.option.name, 'mitid-high', 'else the first option that reaches it')
+  t.equal(levelShortfall(userWith(chris), 'low', eids)?.option.name, 'mitid-high', 'a session from before levels were recorded reaches none')
+  t.equal(levelShortfall(at(undefined), 'low', eids)?.option.name, 'itsme', 'nor does a login whose acr proves none; its own eID\'s first option reaches low')
+  t.equal(levelShortfall(at('substantial'), 'high', eids.filter((option) => option.level !== 'high')), null, 'no option reaches it: no step-up can help')
 })
 
 t.test('rules: the longest prefix holding the path, by whole segments; refused prefixes and gaps are 403', async (t) => {

@@ -1,5 +1,5 @@
 import { readString } from './address.js'
-import { ASSURANCE_LEVELS, findAcrLevel, type AssuranceLevel } from './assurance.js'
+import { ASSURANCE_LEVELS, findAcrLevel, type AcrLevel, type AssuranceLevel } from './assurance.js'
 import { detectEid, isAuth0Subject } from './detect-eid.js'
 import { connectionEids, type EidOption } from './eid-options.js'
 import { findEidByAcr } from './eids.js'
@@ -77,12 +77,13 @@ function boundAcrValues (sub: string, eid: string, options: readonly EidOption[]
 
 /** The lowest level the acr values prove, with the value that proves it; a value the table does not list proves none. */
 function weakest (acrValues: readonly string[]): { level?: AssuranceLevel, acr?: string } {
-  if (acrValues.length === 0) return {}
-  const unlisted = acrValues.find((acr) => findAcrLevel(acr) === undefined)
-  if (unlisted !== undefined) return { acr: unlisted }
-  const rows = acrValues.map((acr) => ({ acr, level: findAcrLevel(acr)?.level ?? 'low' }))
-  const lowest = rows.reduce((low, row) => ASSURANCE_LEVELS.indexOf(row.level) < ASSURANCE_LEVELS.indexOf(low.level) ? row : low)
-  return { level: lowest.level, acr: lowest.acr }
+  let weakestRow: AcrLevel | undefined
+  for (const acr of acrValues) {
+    const row = findAcrLevel(acr)
+    if (row === undefined) return { acr }
+    if (weakestRow === undefined || ASSURANCE_LEVELS.indexOf(row.level) < ASSURANCE_LEVELS.indexOf(weakestRow.level)) weakestRow = row
+  }
+  return weakestRow === undefined ? {} : { level: weakestRow.level, acr: acrValues.find((acr) => acr.toLowerCase() === weakestRow.acr) ?? weakestRow.acr }
 }
 
 /** `amr`: an array of method names; anything else is left out. */

@@ -13,8 +13,8 @@ export default fp(async (app) => {
   const { claims, oidc } = app.config
   const profileOptions = { claimsNamespace: claims.namespace, eidConnections: oidc.eidConnections }
   const facts: SessionFacts = {
-    eidOf: (user) => toProfile(user.claims, profileOptions).eid,
-    levelOf: () => undefined
+    eidOf: (user) => user.assurance?.eid ?? toProfile(user.claims, profileOptions).eid,
+    levelOf: (user) => user.assurance?.level
   }
   app.decorate('sessionsOf', async function sessionsOf (sub: string): Promise<ListedSession[]> {
     return (await app.sessionStore.sessionsOfSub(sub)).map((session) => listedSession(session, facts)).sort(byLastSeen)

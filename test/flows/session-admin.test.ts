@@ -59,8 +59,9 @@ for (const store of ['memory', 'redis'] as const) {
     const { sessions } = await listed.json() as { sessions: Listed[] }
     t.same(sessions.map((session) => session.device).sort(), ['Firefox on Linux', 'Safari on iOS'], 'the browser families')
     for (const session of sessions) {
-      t.same(Object.keys(session).sort(), ['createdAt', 'device', 'eid', 'handle', 'lastSeenAt'], 'no token, claim or id: only these')
+      t.same(Object.keys(session).sort(), ['createdAt', 'device', 'eid', 'handle', 'lastSeenAt', 'level'], 'no token, claim or id: only these')
       t.equal(session.eid, 'itsme')
+      t.match((session as { level?: string }).level, /^(low|substantial|high)$/, 'and the level of its login')
       t.ok(Date.parse(session.lastSeenAt) >= Date.parse(session.createdAt))
     }
     const cookies = [laptop, phone].map((browser) => decodeURIComponent(browser.cookies(stack.gatewayUrl).bff ?? '').split('.')[0] ?? '')

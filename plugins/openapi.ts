@@ -103,7 +103,8 @@ export default fp(async (app) => {
                   'claims:address': 'The postal address',
                   'claims:national_number': 'The national register number (nationalNumber) and the typed national identifier (nationalId)',
                   'claims:assurance': 'How the latest login authenticated the person: eIDAS level, acr, amr, auth_time (assurance)',
-                  'sessions:admin': 'List a user\'s sessions and end them (`/internal/users/{sub}/sessions`)'
+                  'sessions:admin': 'List a user\'s sessions and end them (`/internal/users/{sub}/sessions`)',
+                  'claims:sub': 'Name people by the provider\'s `sub` in paths and answers, instead of this service\'s pairwise ids'
                 }
               }
             }

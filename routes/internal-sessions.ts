@@ -1,5 +1,7 @@
-import type { FastifyPluginAsync } from 'fastify'
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { GatewayError } from '../src/errors.js'
+import type { ServiceCaller } from '../src/oidc/service-token.js'
+import { insufficientScope, type ServiceSubject } from '../src/security/service-scopes.js'
 import { subjectHash } from '../src/security/subject-hash.js'
 import { endedSessionsSchema, errorResponses, SESSIONS_ADMIN_SCOPE, subjectParamsSchema, subjectSessionParamsSchema, subjectSessionsSchema } from '../src/schemas/index.js'
 
@@ -17,19 +19,28 @@ const internalSessions: FastifyPluginAsync = async (app) => {
   if (audience === undefined) return
   const common = { tags: ['internal'], security: [{ serviceToken: [SESSIONS_ADMIN_SCOPE] }] }
 
+  /** The administering service and the person it names; 404 for a name that is nobody to it. */
+  async function adminOf (request: FastifyRequest, id: string): Promise<{ caller: ServiceCaller, person: ServiceSubject }> {
+    const caller = await request.serviceCaller(audience as string)
+    if (!caller.scopes.includes(SESSIONS_ADMIN_SCOPE)) throw insufficientScope([SESSIONS_ADMIN_SCOPE])
+    const person = request.serviceSubject(caller, id)
+    if (person === undefined) throw new GatewayError('not_found', 'No such user', 404)
+    return { caller, person }
+  }
+
   app.get<{ Params: { sub: string } }>('/internal/users/:sub/sessions', {
     schema: {
       ...common,
       summary: 'A user\'s sessions, for a service',
       description: `Lists the subject's live sessions: when each was created and last used, its eID and level, the browser family. No token, no claim, no session id: a \`handle\` names each. Needs the \`${SESSIONS_ADMIN_SCOPE}\` scope.`,
       params: subjectParamsSchema,
-      response: { 200: subjectSessionsSchema, ...errorResponses([...SERVICE_ERRORS]) }
+      response: { 200: subjectSessionsSchema, ...errorResponses([...SERVICE_ERRORS, 'not_found']) }
     }
   }, async function listSessions (request, reply) {
     reply.header('cache-control', 'no-store')
-    const caller = await request.serviceCaller(audience, [SESSIONS_ADMIN_SCOPE])
-    const sessions = await app.sessionsOf(request.params.sub)
-    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(request.params.sub), action: 'list', count: sessions.length }, 'sessions admin')
+    const { caller, person } = await adminOf(request, request.params.sub)
+    const sessions = await app.sessionsOf(person.sub)
+    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(person.sub), action: 'list', count: sessions.length }, 'sessions admin')
     return { sessions }
   })
 
@@ -43,10 +54,9 @@ const internalSessions: FastifyPluginAsync = async (app) => {
     }
   }, async function endSession (request, reply) {
     reply.header('cache-control', 'no-store')
-    const caller = await request.serviceCaller(audience, [SESSIONS_ADMIN_SCOPE])
-    const { sub, handle } = request.params
-    const ended = await app.sessionStore.destroyByHandle(sub, handle)
-    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(sub), action: 'end_one', outcome: ended ? 'ended' : 'not_found' }, 'sessions admin')
+    const { caller, person } = await adminOf(request, request.params.sub)
+    const ended = await app.sessionStore.destroyByHandle(person.sub, request.params.handle)
+    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(person.sub), action: 'end_one', outcome: ended ? 'ended' : 'not_found' }, 'sessions admin')
     if (!ended) throw new GatewayError('not_found', 'This user has no live session with that handle', 404)
     return reply.code(204).send()
   })
@@ -57,13 +67,13 @@ const internalSessions: FastifyPluginAsync = async (app) => {
       summary: 'End all of a user\'s sessions',
       description: `Ends every session of the subject on every instance, as a back-channel logout naming the \`sub\` does. Needs the \`${SESSIONS_ADMIN_SCOPE}\` scope.`,
       params: subjectParamsSchema,
-      response: { 200: endedSessionsSchema, ...errorResponses([...SERVICE_ERRORS]) }
+      response: { 200: endedSessionsSchema, ...errorResponses([...SERVICE_ERRORS, 'not_found']) }
     }
   }, async function endAllSessions (request, reply) {
     reply.header('cache-control', 'no-store')
-    const caller = await request.serviceCaller(audience, [SESSIONS_ADMIN_SCOPE])
-    const ended = await app.sessionStore.destroyBySub(request.params.sub)
-    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(request.params.sub), action: 'end_all', count: ended }, 'sessions admin')
+    const { caller, person } = await adminOf(request, request.params.sub)
+    const ended = await app.sessionStore.destroyBySub(person.sub)
+    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(person.sub), action: 'end_all', count: ended }, 'sessions admin')
     return { ended }
   })
 }

@@ -1,5 +1,6 @@
 import { ASSURANCE_LEVELS, type AssuranceLevel } from '../claims/assurance.js'
 import { ConfigError } from '../errors.js'
+import { readPairwiseSecret } from './pairwise.js'
 import { IDENTITY_FIELDS, type IdentityField } from '../forward-auth/fields.js'
 import { normalisedPath } from '../forward-auth/original-path.js'
 import { readJsonObject, readString, type Env } from './readers.js'
@@ -43,7 +44,7 @@ const OPTIONS = ['headers', 'subject', 'audience', 'accessToken', 'level']
  * level of the login (`"level"`). Unset: no forward auth at all.
  */
 export function readForwardAuth (env: Env, sessionSecrets: readonly string[], production: boolean): ForwardAuthConfig | undefined {
-  const pairwiseSecret = readPairwiseSecret(env, production) ?? sessionSecrets[0] as string
+  const pairwiseSecret = readPairwiseSecret(env, sessionSecrets, production)
   const parsed = readJsonObject(env, 'FORWARD_AUTH', EXAMPLE)
   if (parsed === undefined) return undefined
   const rules: ForwardAuthRule[] = []
@@ -109,12 +110,3 @@ function readRule (key: string, prefix: string, entry: unknown): ForwardAuthRule
 }
 
 /** PAIRWISE_SECRET: keys the pairwise ids apart from SESSION_SECRET, so that one can rotate without changing them. */
-function readPairwiseSecret (env: Env, production: boolean): string | undefined {
-  const secret = readString(env, 'PAIRWISE_SECRET')
-  if (secret === undefined) return undefined
-  if (secret.length < 32) throw new ConfigError('PAIRWISE_SECRET must be at least 32 characters')
-  if (production && new Set(secret).size < 12) {
-    throw new ConfigError('PAIRWISE_SECRET has too little variety; generate one, e.g. with: openssl rand -base64 48')
-  }
-  return secret
-}

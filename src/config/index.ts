@@ -74,7 +74,7 @@ export function loadConfig (env: Env): Config {
     rateLimits: readRateLimits(env),
     upstreams: readUpstreams(env),
     // The embedded provider mints service tokens for its audience, so the API works on a fresh clone.
-    internalApi: readInternalApi(env, development?.internalAudience, session.maxAgeSeconds),
+    internalApi: readInternalApi(env, development?.internalAudience, session.maxAgeSeconds, session.secrets, production),
     forwardAuth: readForwardAuth(env, session.secrets, production),
     ...readMetrics(env, address, production),
     demo: readBoolean(env, 'DEMO') ?? !production,

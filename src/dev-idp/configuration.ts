@@ -37,7 +37,7 @@ export interface ServiceClientSettings {
 export { DEV_SERVICE_CLIENT } from '../config/development.js'
 
 /** The scopes the service API understands; a service asks for the ones it needs. */
-const SERVICE_SCOPES = 'claims:profile claims:birthdate claims:age claims:address claims:national_number claims:assurance sessions:admin'
+const SERVICE_SCOPES = 'claims:profile claims:birthdate claims:age claims:address claims:national_number claims:assurance claims:sub sessions:admin'
 const SERVICE_TOKEN_TTL_SECONDS = 300
 
 /** oidc-provider settings that make it behave like Auth0 with an itsme connection. */

@@ -5,13 +5,13 @@ const { properties: profile } = profileSchema
 
 /** `GET /internal/users/:sub/claims` for services holding a client-credentials token for `audience`. */
 export function internalClaimsDescription (audience: string): string {
-  return `For services inside the platform. The caller sends \`Authorization: Bearer <JWT>\`: an access token from the identity provider, obtained with the client-credentials grant for the audience \`${audience}\`, verified against the provider's keys (\`iss\`, \`aud\`, \`exp\`, \`nbf\`, asymmetric \`alg\`). Its scopes decide what comes back (data minimisation): ${CLAIM_SCOPES.map((scope) => `\`${scope}\``).join(', ')}. The claims come from the user's latest login and are forgotten at logout. Refusals of the token carry \`WWW-Authenticate: Bearer\`. Every lookup is audited (caller, a hash of the subject, the scopes granted; never a claim value).`
+  return `For services inside the platform. The caller sends \`Authorization: Bearer <JWT>\`: an access token from the identity provider, obtained with the client-credentials grant for the audience \`${audience}\`, verified against the provider's keys (\`iss\`, \`aud\`, \`exp\`, \`nbf\`, asymmetric \`alg\`). Its scopes decide what comes back (data minimisation): ${CLAIM_SCOPES.map((scope) => `\`${scope}\``).join(', ')}. The person is named by the caller's own pairwise id for them (from forward auth or an earlier answer), or by the provider's \`sub\` when the token carries \`claims:sub\`; the answer names them the same way. The claims come from the user's latest login and are forgotten at logout. Refusals of the token carry \`WWW-Authenticate: Bearer\`. Every lookup is audited (caller, a hash of the subject, the scopes granted; never a claim value).`
 }
 
 export const internalClaimsParamsSchema = {
   type: 'object',
   required: ['sub'],
-  properties: { sub: { type: 'string', minLength: 1, maxLength: 255, description: 'The user\'s subject identifier (URL-encoded), as in `/me`' } }
+  properties: { sub: { type: 'string', minLength: 1, maxLength: 512, description: 'The person: this service\'s pairwise id for them, or (with `claims:sub`) the provider\'s subject identifier, URL-encoded' } }
 } as const
 
 export const serviceClaimsSchema = {

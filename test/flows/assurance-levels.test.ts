@@ -90,7 +90,7 @@ t.test('the service API hands the level over with claims:assurance only', async 
   t.equal(callback.status, 302)
   const sub = encodeURIComponent('{0f9960a0-d28d-4353-a3e2-ea07f8ffa185}')
   const lookup = async (scope: string): Promise<Record<string, unknown>> => {
-    const token = await serviceToken(stack.idp.issuer, scope)
+    const token = await serviceToken(stack.idp.issuer, `${scope} claims:sub`)
     return (await new TestBrowser().get(`${stack.gatewayUrl}/internal/users/${sub}/claims`, { authorization: `Bearer ${token}` })).json()
   }
   const withScope = await lookup('claims:assurance')

@@ -22,7 +22,7 @@ async function claimsStack (t: Test, store: 'memory' | 'redis', env: Env = {}): 
     env: { INTERNAL_AUDIENCE: AUDIENCE, ...storeEnv, ...env },
     idp: { serviceClient: { ...DEV_SERVICE_CLIENT, audience: AUDIENCE } }
   })
-  const token = await serviceToken(stack.idp.issuer, 'claims:profile claims:national_number')
+  const token = await serviceToken(stack.idp.issuer, 'claims:profile claims:national_number claims:sub')
   async function lookUp (): Promise<number> {
     const res = await fetch(`${stack.gatewayUrl}/internal/users/${encodeURIComponent(CHRIS_PROFILE.sub)}/claims`, { headers: { authorization: `Bearer ${token}` } })
     return res.status

@@ -40,7 +40,7 @@ t.test('a fresh clone, nothing set: the embedded provider, its itsme connection,
   t.equal(high.status, 401, 'the high-assurance example API wants a step-up from itsme basic')
   t.match(high.headers.get('www-authenticate'), /acr_values="urn:grn:authn:itsme:advanced", max_age="900"$/)
 
-  const token = await serviceToken(issuer as string, 'claims:profile', DEV_SERVICE_CLIENT)
+  const token = await serviceToken(issuer as string, 'claims:profile claims:sub', DEV_SERVICE_CLIENT)
   const claims = await new TestBrowser().get(`${gatewayUrl}/internal/users/${encodeURIComponent(CHRIS_PROFILE.sub)}/claims`, { authorization: `Bearer ${token}` })
   t.equal(claims.status, 200, 'the provider mints service tokens for the gateway\'s audience')
   t.match(claims.json(), { name: CHRIS_PROFILE.name })

@@ -31,7 +31,7 @@ async function profileAfterLogin (stack: Stack, query: string, identity: string)
 }
 
 async function serviceLookup (stack: Stack, sub: string): Promise<{ status: number, body: Record<string, unknown> }> {
-  const token = await serviceToken(stack.idp.issuer, 'claims:profile claims:address claims:national_number')
+  const token = await serviceToken(stack.idp.issuer, 'claims:profile claims:address claims:national_number claims:sub')
   const res = await new TestBrowser().get(`${stack.gatewayUrl}/internal/users/${encodeURIComponent(sub)}/claims`, { authorization: `Bearer ${token}` })
   return { status: res.status, body: res.json() }
 }

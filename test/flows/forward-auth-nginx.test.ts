@@ -1,5 +1,5 @@
 import t from 'tap'
-import { createHmac, hkdfSync } from 'node:crypto'
+import { createCipheriv, createHmac, hkdfSync } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -23,8 +23,11 @@ const FORGED: Record<string, string> = {
 }
 
 function pairwise (sub: string, audience: string): string {
-  const key = Buffer.from(hkdfSync('sha256', TEST_SECRET, 'eid-bff-gateway', 'pairwise-subject', 32))
-  return createHmac('sha256', key).update(JSON.stringify([audience, sub])).digest('base64url')
+  const master = Buffer.from(hkdfSync('sha256', TEST_SECRET, 'eid-bff-gateway', 'pairwise-subject', 32))
+  const iv = createHmac('sha256', Buffer.from(hkdfSync('sha256', master, '', `iv:${audience}`, 32))).update(sub).digest().subarray(0, 12)
+  const cipher = createCipheriv('aes-256-gcm', Buffer.from(hkdfSync('sha256', master, '', `enc:${audience}`, 32)), iv).setAAD(Buffer.from(audience))
+  const body = Buffer.concat([cipher.update(sub, 'utf8'), cipher.final()])
+  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')
 }
 
 /** The family's headers (and Authorization) that reached the app. */

@@ -1,5 +1,5 @@
 import t, { type Test } from 'tap'
-import { createHmac, hkdfSync } from 'node:crypto'
+import { createCipheriv, createHmac, hkdfSync } from 'node:crypto'
 import { request as httpRequest } from 'node:http'
 import { Validator } from '@seriousme/openapi-schema-validator'
 import { signInAtDevIdp, signInThroughGateway, logoutAtDevIdp } from '../helpers/dev-idp-login.js'
@@ -62,8 +62,13 @@ async function raw (url: string, target: string, headers: Record<string, string>
 
 /** What the gateway's pairwise id is meant to be: recomputed here from its definition, not read from the code. */
 function expectedPairwise (secret: string, sub: string, audience: string): string {
-  const key = Buffer.from(hkdfSync('sha256', secret, 'eid-bff-gateway', 'pairwise-subject', 32))
-  return createHmac('sha256', key).update(JSON.stringify([audience, sub])).digest('base64url')
+  const master = Buffer.from(hkdfSync('sha256', secret, 'eid-bff-gateway', 'pairwise-subject', 32))
+  const ivKey = Buffer.from(hkdfSync('sha256', master, '', `iv:${audience}`, 32))
+  const encKey = Buffer.from(hkdfSync('sha256', master, '', `enc:${audience}`, 32))
+  const iv = createHmac('sha256', ivKey).update(sub).digest().subarray(0, 12)
+  const cipher = createCipheriv('aes-256-gcm', encKey, iv).setAAD(Buffer.from(audience))
+  const body = Buffer.concat([cipher.update(sub, 'utf8'), cipher.final()])
+  return Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url')
 }
 
 t.test('without a session: 401 with a challenge and the way to sign in, never a redirect, no identity', async (t) => {
@@ -124,7 +129,7 @@ t.test('pairwise ids: stable per audience and session, different across audience
   t.equal(await userAt('/app'), app, 'the prefix itself, without its slash')
   t.equal(await userAt('/reports-api/x'), reports, 'prefixes naming one audience share its ids')
   t.not(app, reports, 'two audiences cannot link the person')
-  t.match(app, /^[A-Za-z0-9_-]{43}$/)
+  t.match(app, /^[A-Za-z0-9_-]+$/)
   t.not(app, CHRIS_PROFILE.sub)
   t.notOk(app?.includes('f729d0aa'), 'nothing of the sub shows')
   t.equal(reports, expectedPairwise(TEST_SECRET, CHRIS_PROFILE.sub, 'reporting'))

@@ -43,7 +43,7 @@ t.test('a service token for each combination of scopes gets exactly the fields t
 
   for (let mask = 1; mask < 2 ** SCOPES.length; mask++) {
     const scopes = SCOPES.filter((_scope, index) => (mask & (1 << index)) !== 0)
-    const res = await lookUp(stack.gatewayUrl, CHRIS_PROFILE.sub, await serviceToken(stack.idp.issuer, scopes.join(' ')))
+    const res = await lookUp(stack.gatewayUrl, CHRIS_PROFILE.sub, await serviceToken(stack.idp.issuer, [...scopes, 'claims:sub'].join(' ')))
     const expected = Object.assign({ sub: CHRIS_PROFILE.sub, eid: CHRIS_PROFILE.eid }, ...scopes.map((scope) => FIELDS_BY_SCOPE[scope]))
     t.equal(res.status, 200, scopes.join(' '))
     t.same(res.json(), expected, `exactly the fields of ${scopes.join(' ')}`)
@@ -67,7 +67,7 @@ t.test('no claims scope: 403; no token: 401; an unknown subject: 404; a lookup i
   const notBearer = await new TestBrowser().get(`${stack.gatewayUrl}/internal/users/x/claims`, { authorization: 'Basic ZGV2OnNlY3JldA==' })
   t.equal(notBearer.status, 401)
 
-  const token = await serviceToken(stack.idp.issuer, 'claims:profile claims:national_number')
+  const token = await serviceToken(stack.idp.issuer, 'claims:profile claims:national_number claims:sub')
   const unknown = await lookUp(stack.gatewayUrl, 'oidc|itsme|{00000000-0000-0000-0000-000000000000}', token)
   t.equal(unknown.status, 404)
   t.equal(unknown.json().error, 'not_found')
@@ -90,7 +90,7 @@ t.test('no claims scope: 403; no token: 401; an unknown subject: 404; a lookup i
 
 t.test('signing out forgets the claims: back-channel logout and /logout', async (t) => {
   const stack = await serviceStack(t)
-  const token = await serviceToken(stack.idp.issuer, 'claims:profile')
+  const token = await serviceToken(stack.idp.issuer, 'claims:profile claims:sub')
 
   const browser = new TestBrowser()
   await signInThroughGateway(browser, stack.gatewayUrl)
@@ -126,11 +126,11 @@ t.test('forged, expired, misdirected and user tokens are refused with 401 invali
   t.equal(signedIn.callback.status, 302, 'a user signed in through the provider')
 
   const now = Math.floor(Date.now() / 1000)
-  const service = { iss: provider.issuer, aud: AUDIENCE, client_id: 'orders-service', sub: 'orders-service', scope: 'claims:profile', iat: now, exp: now + 300 }
+  const service = { iss: provider.issuer, aud: AUDIENCE, client_id: 'orders-service', sub: 'orders-service', scope: 'claims:profile claims:sub', iat: now, exp: now + 300 }
   const good = await lookUp(gatewayUrl, provider.subject, await provider.signToken(service))
   t.equal(good.status, 200, 'the honest service token is accepted')
   t.same(good.json(), { sub: provider.subject, name: 'Rogue Tester' })
-  const auth0Style = { ...service, client_id: undefined, azp: 'orders-service', sub: 'orders-service@clients', gty: 'client-credentials', scope: undefined, scp: ['claims:age'] }
+  const auth0Style = { ...service, client_id: undefined, azp: 'orders-service', sub: 'orders-service@clients', gty: 'client-credentials', scope: undefined, scp: ['claims:age', 'claims:sub'] }
   t.equal((await lookUp(gatewayUrl, provider.subject, await provider.signToken(auth0Style))).status, 200, 'Auth0\'s shape (azp, <id>@clients, scp) too')
 
   const refused: Array<[string, Promise<string>]> = [
@@ -162,7 +162,7 @@ t.test('a back-channel logout token naming only the sid also forgets the claims'
   const { browser } = await stack.attempt(t, {})
   const sid = (await browser.get(`${gatewayUrl}/me`)).json().session.sid as string
   const now = Math.floor(Date.now() / 1000)
-  const service = await provider.signToken({ iss: provider.issuer, aud: AUDIENCE, client_id: 'orders-service', scope: 'claims:profile', iat: now, exp: now + 300 })
+  const service = await provider.signToken({ iss: provider.issuer, aud: AUDIENCE, client_id: 'orders-service', scope: 'claims:profile claims:sub', iat: now, exp: now + 300 })
   t.equal((await lookUp(gatewayUrl, provider.subject, service)).status, 200, 'known after the login')
 
   const logoutToken = await provider.signToken({

@@ -116,7 +116,7 @@ t.test('the /api proxy and the service API at trace level leave no token, subjec
   t.equal(proxied.status, 200)
   const accessToken = String(upstream.received.at(-1)?.headers.authorization).replace('Bearer ', '')
 
-  const serviceAccessToken = await serviceToken(stack.idp.issuer, 'claims:profile claims:address claims:national_number')
+  const serviceAccessToken = await serviceToken(stack.idp.issuer, 'claims:profile claims:address claims:national_number claims:sub')
   const lookup = await new TestBrowser().get(`${stack.gatewayUrl}/internal/users/${encodeURIComponent(CHRIS_PROFILE.sub)}/claims`, { authorization: `Bearer ${serviceAccessToken}` })
   t.equal(lookup.status, 200)
   t.equal(lookup.json().nationalNumber, CHRIS_PROFILE.nationalNumber, 'the service got the claims')

@@ -51,7 +51,7 @@ for (const store of ['memory', 'redis'] as const) {
     const phone = browserAs(SAFARI_IPHONE)
     await signInAs(laptop, stack.gatewayUrl)
     await signInAs(phone, stack.gatewayUrl)
-    const admin = await serviceToken(stack.idp.issuer, 'sessions:admin')
+    const admin = await serviceToken(stack.idp.issuer, 'sessions:admin claims:sub')
 
     const listed = await call('GET', sessionsUrl(stack.gatewayUrl), admin)
     t.equal(listed.status, 200)
@@ -115,7 +115,7 @@ t.test('the session API needs its own scope and a valid token', async (t) => {
     t.equal(forged.status, 401, `${method} with a forged token`)
     t.equal(forged.headers.get('www-authenticate'), 'Bearer error="invalid_token"')
   }
-  const admin = await serviceToken(stack.idp.issuer, 'sessions:admin')
+  const admin = await serviceToken(stack.idp.issuer, 'sessions:admin claims:sub')
   t.equal((await (await call('GET', sessionsUrl(stack.gatewayUrl), admin)).json() as { sessions: unknown[] }).sessions.length, 1, 'the session lives on')
 })
 

@@ -147,7 +147,7 @@ t.test('the live OpenAPI document is valid, lists every route, and the real answ
     t.match(securitySchemes.csrfHeader, { type: 'apiKey', in: 'header', name: 'X-CSRF' })
     const flow = securitySchemes.serviceToken.flows.clientCredentials
     t.equal(flow.tokenUrl, `${stack.idp.issuer.replace(/\/$/, '')}/token`)
-    t.same(Object.keys(flow.scopes).sort(), ['claims:address', 'claims:age', 'claims:assurance', 'claims:birthdate', 'claims:national_number', 'claims:profile', 'sessions:admin'])
+    t.same(Object.keys(flow.scopes).sort(), ['claims:address', 'claims:age', 'claims:assurance', 'claims:birthdate', 'claims:national_number', 'claims:profile', 'claims:sub', 'sessions:admin'])
   })
 
   t.test('real answers match the documented schema for their status', async (t) => {
@@ -193,7 +193,7 @@ t.test('the live OpenAPI document is valid, lists every route, and the real answ
     const claimsUrl = `${base}/internal/users/${encodeURIComponent(me.json().sub as string)}/claims`
     const tokenFor = async (scope: string): Promise<string> => await serviceToken(stack.idp.issuer, scope)
     const service = new TestBrowser()
-    const allScopes = await tokenFor('claims:profile claims:birthdate claims:age claims:address claims:national_number')
+    const allScopes = await tokenFor('claims:profile claims:birthdate claims:age claims:address claims:national_number claims:sub')
     const claims = await service.get(claimsUrl, { authorization: `Bearer ${allScopes}` })
     t.equal(claims.status, 200)
     check('get', claimsPath, claims)
@@ -203,7 +203,7 @@ t.test('the live OpenAPI document is valid, lists every route, and the real answ
     check('get', claimsPath, await service.get(`${base}/internal/users/nobody/claims`, { authorization: `Bearer ${allScopes}` }))
     const sessionsPath = '/internal/users/{sub}/sessions'
     const sessionsUrl = `${base}/internal/users/${encodeURIComponent(me.json().sub as string)}/sessions`
-    const admin = await tokenFor('sessions:admin')
+    const admin = await tokenFor('sessions:admin claims:sub')
     check('get', sessionsPath, await service.get(sessionsUrl, { authorization: `Bearer ${admin}` }))
     check('get', sessionsPath, await service.get(sessionsUrl, { authorization: `Bearer ${allScopes}` }))
     check('delete', `${sessionsPath}/{handle}`, await service.request('DELETE', `${sessionsUrl}/no-such-handle`, { headers: { authorization: `Bearer ${admin}` } }))

@@ -31,13 +31,13 @@ const api: FastifyPluginAsync = async (app) => {
   for (const [name, upstream] of upstreams) {
     const mountPath = `/api/${name}`
     const handler = async function relay (request: Parameters<typeof proxy>[0], reply: FastifyReply): Promise<FastifyReply> {
-      return await proxy(request, reply, upstream, mountPath)
+      return await proxy(request, reply, name, upstream, mountPath)
     }
     const options = {
       config: { csrf: true, upstream: name },
       schema: {
         summary: `Proxy to the ${name} service`,
-        description: `Forwards the request to ${name} with the session's ${upstream.token === 'none' ? 'cookie removed' : `${upstream.token} token as a bearer token`}. Any method; bodies stream both ways. Needs a session and the header \`X-CSRF: 1\`. A path that would leave the mount (dot segments, encoded slashes) or a query that is not valid percent-encoding is refused; ${name} has ${upstream.timeoutSeconds} s to answer. ${assuranceText(upstream)}`,
+        description: `Forwards the request to ${name} with ${tokenText(upstream)}. Any method; bodies stream both ways. Needs a session and the header \`X-CSRF: 1\`. A path that would leave the mount (dot segments, encoded slashes) or a query that is not valid percent-encoding is refused; ${name} has ${upstream.timeoutSeconds} s to answer. ${assuranceText(upstream)}`,
         tags: ['api'],
         security: [{ sessionCookie: [], csrfHeader: [] }],
         response: {
@@ -53,14 +53,15 @@ const api: FastifyPluginAsync = async (app) => {
     app.route({ method: METHODS, url: `${mountPath}/*`, ...options, handler })
   }
 
-  async function proxy (request: import('fastify').FastifyRequest, reply: FastifyReply, upstream: UpstreamConfig, mountPath: string): Promise<FastifyReply> {
+  async function proxy (request: import('fastify').FastifyRequest, reply: FastifyReply, name: string, upstream: UpstreamConfig, mountPath: string): Promise<FastifyReply> {
     // The wildcard as the router matched it; undefined on `/api/<name>` itself.
     const { url, query } = upstreamTarget(upstream.url, (request.params as { '*'?: string })['*'], request.url)
     // RFC 9470: a login below the service's level, or too long ago, goes no further (no refresh either).
     requireAssurance(reply, request.requireUser(), upstream)
     // No token to send, no reason to renew one: the session alone admits the call.
-    const user = upstream.token === 'none' ? request.requireUser() : await request.freshUser()
-    const bearer = bearerFor(user, upstream)
+    // A service with a token of its own gets that one, never the session's (nor another service's).
+    const user = upstream.token === 'none' || upstream.apiToken !== undefined ? request.requireUser() : await request.freshUser()
+    const bearer = upstream.apiToken === undefined ? bearerFor(user, upstream) : await request.apiToken(name, upstream.apiToken)
     const assuranceLevel = user.assurance?.level
     reply.header('x-request-id', request.id)
     return reply.from(url, {
@@ -89,6 +90,16 @@ const api: FastifyPluginAsync = async (app) => {
     reply.header('www-authenticate', demand.challenge)
     throw new GatewayError('insufficient_user_authentication', demand.message, 401)
   }
+}
+
+/** What the route's description says about the token it sends. */
+function tokenText (upstream: UpstreamConfig): string {
+  const own = upstream.apiToken
+  if (own !== undefined) {
+    const how = own.grant === 'token_exchange' ? 'exchanged for the session\'s access token (RFC 8693)' : 'got with the session\'s refresh token'
+    return `an access token of its own for the ${own.parameter} \`${own.target}\`${own.scope === undefined ? '' : ` with the scopes \`${own.scope}\``} as a bearer token, ${how} and kept in the session until it is about to expire; a provider that refuses it is a 502 \`provider_error\``
+  }
+  return upstream.token === 'none' ? 'the session\'s cookie removed' : `the session's ${upstream.token} token as a bearer token`
 }
 
 /** What the route's description says about the login it needs. */

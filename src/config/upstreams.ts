@@ -14,11 +14,34 @@ export interface UpstreamConfig {
   readonly level: AssuranceLevel | undefined
   /** Seconds: how long ago the session's login may have authenticated the person at most; undefined: any time. */
   readonly maxAgeSeconds: number | undefined
+  /** A token of the service's own instead of the session's access token; undefined: the session's. */
+  readonly apiToken: ApiTokenConfig | undefined
+}
+
+/**
+ * How the gateway gets a service its own access token: the session's refresh
+ * token with Auth0's `audience` (Multi-Resource Refresh Token) or an RFC 8707
+ * `resource`, or an RFC 8693 token exchange of the session's access token.
+ */
+export interface ApiTokenConfig {
+  /** The token request's parameter that names the service. */
+  readonly parameter: 'audience' | 'resource'
+  /** The audience or resource: the token's `aud` must name it. */
+  readonly target: string
+  /** Space-separated scopes to ask for; undefined: whatever the provider grants for the target. */
+  readonly scope: string | undefined
+  readonly grant: 'refresh_token' | 'token_exchange'
+  /** What a cached token was asked with: a token asked otherwise (settings changed) is never sent. */
+  readonly key: string
 }
 
 const UPSTREAM_TOKENS = ['access', 'id', 'none'] as const
-const UPSTREAM_OPTIONS = ['url', 'timeout', 'token', 'level', 'maxAge']
-const UPSTREAMS_EXAMPLE = '{"orders":"http://orders.internal:8080"} or {"orders":{"url":"http://orders.internal:8080/v1","timeout":5,"token":"access","level":"high","maxAge":300}}'
+const UPSTREAM_OPTIONS = ['url', 'timeout', 'token', 'level', 'maxAge', 'audience', 'resource', 'scope', 'exchange']
+const UPSTREAMS_EXAMPLE = '{"orders":"http://orders.internal:8080"} or {"orders":{"url":"http://orders.internal:8080/v1","timeout":5,"token":"access","level":"high","maxAge":300,"audience":"https://orders.example.com","scope":"orders:read"}}'
+/** RFC 6749 §3.3: scope tokens of printable ASCII but space, `"` and `\\`, one space apart. */
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/
+/** An audience is an identifier of the provider's choosing: printable, no spaces, of a sane length. */
+const AUDIENCE = /^[\x21-\x7E]{1,512}$/
 /** A year: longer than any session the gateway keeps, so a larger maxAge is a mistake. */
 const MAX_AGE_LIMIT = 31_536_000
 
@@ -26,7 +49,8 @@ const MAX_AGE_LIMIT = 31_536_000
  * UPSTREAMS: name → base URL, or name → { url, timeout (seconds, default 10),
  * token ("access" by default, "id" or "none"), level (the least eIDAS level
  * of the login: "low", "substantial" or "high"), maxAge (seconds since the
- * person last authenticated, at most) }.
+ * person last authenticated, at most), audience or resource (the service's
+ * own token: ApiTokenConfig), scope, exchange }.
  */
 export function readUpstreams (env: Env): Record<string, UpstreamConfig> {
   const parsed = readJsonObject(env, 'UPSTREAMS', UPSTREAMS_EXAMPLE)
@@ -46,18 +70,65 @@ function readUpstream (name: string, entry: unknown): UpstreamConfig {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     throw new ConfigError(`UPSTREAMS.${name} must be a URL or an object with ${UPSTREAM_OPTIONS.join(', ')}`)
   }
-  const { url, timeout = 10, token = 'access', level, maxAge, ...unknown } = options as Record<string, unknown>
+  const { url, timeout = 10, token, level, maxAge, audience, resource, scope, exchange, ...unknown } = options as Record<string, unknown>
   const unknownKey = Object.keys(unknown)[0]
   if (unknownKey !== undefined) {
     throw new ConfigError(`UPSTREAMS.${name} has an unknown option ${JSON.stringify(unknownKey.slice(0, 32))} (known: ${UPSTREAM_OPTIONS.join(', ')})`)
   }
+  const apiToken = readApiToken(name, { audience, resource, scope, exchange })
+  if (apiToken !== undefined && token !== undefined && token !== 'access') {
+    throw new ConfigError(`UPSTREAMS.${name}.token must be access with an audience or resource: the service's own token is an access token`)
+  }
   return {
     url: readUpstreamUrl(name, url),
     timeoutSeconds: readUpstreamTimeout(name, timeout),
-    token: readUpstreamToken(name, token),
+    token: readUpstreamToken(name, token ?? 'access'),
     level: readUpstreamLevel(name, level),
-    maxAgeSeconds: readUpstreamMaxAge(name, maxAge)
+    maxAgeSeconds: readUpstreamMaxAge(name, maxAge),
+    apiToken
   }
+}
+
+/** The service's own token settings; undefined without an audience or resource. */
+function readApiToken (name: string, options: Record<'audience' | 'resource' | 'scope' | 'exchange', unknown>): ApiTokenConfig | undefined {
+  const { audience, resource, scope, exchange } = options
+  if (audience !== undefined && resource !== undefined) {
+    throw new ConfigError(`UPSTREAMS.${name} has both audience and resource: name the service with one (audience for Auth0, resource for RFC 8707)`)
+  }
+  if (audience === undefined && resource === undefined) {
+    const orphan = scope !== undefined ? 'scope' : exchange !== undefined ? 'exchange' : undefined
+    if (orphan !== undefined) throw new ConfigError(`UPSTREAMS.${name}.${orphan} needs an audience or a resource to ask the token for`)
+    return undefined
+  }
+  if (scope !== undefined && (typeof scope !== 'string' || !SCOPE.test(scope))) {
+    throw new ConfigError(`UPSTREAMS.${name}.scope must be scope names separated by single spaces, such as "orders:read orders:write"`)
+  }
+  if (exchange !== undefined && typeof exchange !== 'boolean') {
+    throw new ConfigError(`UPSTREAMS.${name}.exchange must be true or false`)
+  }
+  const parameter = audience === undefined ? 'resource' : 'audience'
+  const target = parameter === 'audience' ? readAudience(name, audience) : readResource(name, resource)
+  const grant = exchange === true ? 'token_exchange' : 'refresh_token'
+  return { parameter, target, scope, grant, key: `${grant} ${parameter}=${target} scope=${scope ?? ''}` }
+}
+
+function readAudience (name: string, raw: unknown): string {
+  if (typeof raw !== 'string' || !AUDIENCE.test(raw)) {
+    throw new ConfigError(`UPSTREAMS.${name}.audience must be the API's identifier: up to 512 printable characters without spaces`)
+  }
+  return raw
+}
+
+/** RFC 8707 §2: an absolute URI without a fragment. */
+function readResource (name: string, raw: unknown): string {
+  let url: URL | undefined
+  try {
+    url = typeof raw === 'string' && AUDIENCE.test(raw) ? new URL(raw) : undefined
+  } catch {}
+  if (url === undefined || url.hash !== '' || (raw as string).includes('#')) {
+    throw new ConfigError(`UPSTREAMS.${name}.resource must be an absolute URI without a fragment, such as "https://orders.example.com"`)
+  }
+  return raw as string
 }
 
 function readUpstreamUrl (name: string, raw: unknown): URL {

@@ -1,7 +1,10 @@
 import * as client from 'openid-client'
 import type { OidcConfig } from '../config/index.js'
+import type { ApiTokenConfig } from '../config/upstreams.js'
 import { GatewayError } from '../errors.js'
+import type { ApiTokenGrant } from '../sessions/api-tokens.js'
 import type { LoginTransaction, TokenSet } from '../sessions/types.js'
+import { requestApiToken } from './api-token-grant.js'
 import { auth0LogoutUrl } from './auth0-logout.js'
 import { authorizationUrl } from './authorization-request.js'
 import { discover, ProviderMismatchError, type Provider } from './discovery.js'
@@ -60,6 +63,14 @@ export interface OidcClient {
    * `unauthenticated` when the provider no longer honours the refresh token.
    */
   refresh (tokens: TokenSet, sub: string): Promise<TokenSet>
+  /**
+   * A service's own access token (UPSTREAMS `audience` or `resource`), by
+   * the session's refresh token or by exchanging its access token; a
+   * rotated refresh token comes with it. Throws a 401 `unauthenticated` when
+   * the provider no longer honours the refresh token, a 502 `provider_error`
+   * when it refuses the service or answers with a token for another one.
+   */
+  apiToken (settings: ApiTokenConfig, tokens: TokenSet): Promise<ApiTokenGrant>
   /** Best effort: a failure is logged, never thrown, because logout must still succeed locally. */
   revokeRefreshToken (refreshToken: string, requestLog?: OidcLogger): Promise<void>
   verifyLogoutToken (logoutToken: string): Promise<LogoutClaims>
@@ -153,6 +164,8 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
     },
 
     refresh: async (tokens, sub) => await refreshTokens(current(), settings, tokens, sub),
+
+    apiToken: async (settings, tokens) => await requestApiToken(current().configuration, settings, tokens),
 
     endSessionUrl ({ idToken, sid }) {
       const { configuration, auth0 } = current()

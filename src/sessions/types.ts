@@ -35,6 +35,25 @@ export interface TokenSet {
    * loaded the session before a refresh cannot write the used refresh token back.
    */
   readonly generation: number
+  /**
+   * The tokens of services that have their own (UPSTREAMS `audience` or
+   * `resource`), by upstream name. Part of the set, so they share its
+   * generation: a stale write brings back neither an old refresh token nor
+   * an old service token, and they end with the session.
+   */
+  readonly apis?: Readonly<Record<string, ApiToken>>
+}
+
+/** An access token the gateway got for one service behind `/api` (src/sessions/api-tokens.ts). */
+export interface ApiToken {
+  readonly accessToken: string
+  /** Epoch milliseconds: when it expires. */
+  readonly expiresAt: number
+  /** Epoch milliseconds: from when it is renewed before use. */
+  readonly renewAt: number
+  readonly scope: string | undefined
+  /** The settings it was asked with (ApiTokenConfig `key`): it is only ever sent to a service asking the same. */
+  readonly key: string
 }
 
 export interface SessionUser {

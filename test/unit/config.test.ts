@@ -206,7 +206,7 @@ t.test('UPSTREAMS takes a URL or an object with timeout and token per name', asy
     ['{"a":{"url":"http://a","timeout":"5"}}', /UPSTREAMS\.a\.timeout must be a number of seconds/],
     ['{"a":{"url":"http://a","timeout":601}}', /UPSTREAMS\.a\.timeout must be a number of seconds/],
     ['{"a":{"url":"http://a","token":"refresh"}}', /UPSTREAMS\.a\.token must be one of access, id, none/],
-    ['{"a":{"url":"http://a","rewrite":"/x"}}', /unknown option "rewrite" \(known: url, timeout, token, level, maxAge\)/]
+    ['{"a":{"url":"http://a","rewrite":"/x"}}', /unknown option "rewrite" \(known: url, timeout, token, level, maxAge, audience, resource, scope, exchange\)/]
   ]
   for (const [value, message] of refused) {
     t.throws(() => loadConfig({ UPSTREAMS: value }), { name: ConfigError.name, message }, value)

@@ -76,7 +76,7 @@ t.test('UPSTREAMS: the least level and the longest time since the person authent
     ['maxAge as a string', '{"a":{"url":"http://a","maxAge":"300"}}', /^UPSTREAMS\.a\.maxAge must be a whole number/],
     ['maxAge with a fraction', '{"a":{"url":"http://a","maxAge":1.5}}', /^UPSTREAMS\.a\.maxAge must be a whole number/],
     ['maxAge beyond a year', '{"a":{"url":"http://a","maxAge":31536001}}', /^UPSTREAMS\.a\.maxAge must be a whole number/],
-    ['minLevel is not its name', '{"a":{"url":"http://a","minLevel":"high"}}', /^UPSTREAMS\.a has an unknown option "minLevel" \(known: url, timeout, token, level, maxAge\)$/]
+    ['minLevel is not its name', '{"a":{"url":"http://a","minLevel":"high"}}', /^UPSTREAMS\.a has an unknown option "minLevel" \(known: url, timeout, token, level, maxAge, audience, resource, scope, exchange\)$/]
   ]
   for (const [name, value, message] of rows) {
     t.throws(() => loadConfig({ ...AUTH0, UPSTREAMS: value }), { name: ConfigError.name, message }, name)

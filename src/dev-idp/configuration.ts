@@ -3,6 +3,8 @@ import type { JWK } from 'jose'
 import { auth0Discovery, clientSecurityFeatures, gatewayClientMetadata, ORGANIZATION_CLAIMS, organizationClaims, type GatewayClientOptions, type OrganizationOptions } from './client-requirements.js'
 import { findIdentity, identityClaimNames, identityClaims, TEST_ACR_VALUES } from './identities.js'
 import { errorPage, logoutPage, signedOutPage } from './pages.js'
+import { findResourceServer, resourceServerInfo, type ResourceServer } from './resource-servers.js'
+import { TOKEN_EXCHANGE } from './token-exchange.js'
 
 export interface ProviderSettings {
   readonly clientId: string
@@ -24,6 +26,10 @@ export interface ProviderSettings {
   readonly organization: OrganizationOptions | undefined
   /** Logout as an Auth0 tenant without end-session discovery: `/v2/logout`, no `end_session_endpoint`. */
   readonly auth0Logout: boolean
+  /** APIs the gateway's logins reach, each with its own JWT access tokens (./resource-servers.ts). */
+  readonly resourceServers: readonly ResourceServer[]
+  /** The gateway may exchange its access tokens for the resource servers' (RFC 8693, ./token-exchange.ts). */
+  readonly tokenExchange: boolean
 }
 
 export interface ServiceClientSettings {
@@ -48,7 +54,7 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
       client_id: settings.clientId,
       redirect_uris: [...settings.redirectUris],
       post_logout_redirect_uris: [...settings.postLogoutRedirectUris],
-      grant_types: ['authorization_code', 'refresh_token'],
+      grant_types: ['authorization_code', 'refresh_token', ...(settings.tokenExchange ? [TOKEN_EXCHANGE] : [])],
       response_types: ['code'],
       ...gatewayClientMetadata(settings.gatewayClient, settings.clientSecret),
       ...(settings.backchannelLogoutUri === undefined
@@ -78,7 +84,7 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
       revocation: { enabled: true },
       backchannelLogout: { enabled: true },
       clientCredentials: { enabled: settings.serviceClient !== undefined },
-      resourceIndicators: resourceIndicators(settings.serviceClient),
+      resourceIndicators: resourceIndicators(settings.serviceClient, settings.clientId, settings.resourceServers),
       ...clientSecurityFeatures(settings.gatewayClient),
       rpInitiatedLogout: {
         enabled: !settings.auth0Logout,
@@ -87,7 +93,8 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
       }
     },
     ttl: {
-      AccessToken: settings.accessTokenTtl,
+      // A resource server's tokens live as long as it says (./resource-servers.ts); the login's own as configured.
+      AccessToken: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? settings.accessTokenTtl,
       AuthorizationCode: 60,
       IdToken: 3600,
       RefreshToken: 14 * 24 * 3600,
@@ -113,6 +120,7 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
       const grant = new ctx.oidc.provider.Grant({ clientId: client.clientId, accountId: session.accountId })
       grant.addOIDCScope('openid profile email offline_access')
       grant.addOIDCClaims([...identityClaimNames(ns), ...ORGANIZATION_CLAIMS])
+      for (const server of settings.resourceServers) grant.addResourceScope(server.resource, server.scope)
       await grant.save()
       session.grantIdFor(client.clientId, grant.jti)
       return grant
@@ -120,7 +128,8 @@ export function providerConfiguration (settings: ProviderSettings): Configuratio
     // Auth0 issues a refresh token for offline_access without prompt=consent.
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     expiresWithSession: async () => false,
-    rotateRefreshToken: () => settings.rotateRefreshTokens,
+    // oidc-provider rotates before it checks the resource, so a refused resource would cost the login its refresh token; a grant it will refuse rotates nothing.
+    rotateRefreshToken: (ctx) => settings.rotateRefreshTokens && coversResource(ctx.oidc.params?.resource, ctx.oidc.entities.RefreshToken?.resource, settings.resourceServers),
     // oidc-provider refuses outgoing calls to special-use addresses (SSRF
     // protection); this provider's only callee, the gateway, is on loopback.
     fetch: async (url, options) => {
@@ -149,21 +158,35 @@ function serviceClients (service: ServiceClientSettings | undefined): ClientMeta
 /**
  * Client-credentials tokens of the service client are JWTs for the gateway's
  * internal audience, as an Auth0 API with a machine-to-machine application
- * issues them. Any other client or resource is refused; the gateway's own
- * logins ask for no resource and keep opaque access tokens.
+ * issues them. The gateway's logins cover every resource server, as an Auth0
+ * application's refresh-token policies (Multi-Resource Refresh Tokens) let
+ * its refresh token reach their APIs without the login naming them: a
+ * refresh grant with one `resource` gets that server's JWT, and without one
+ * the login's own opaque access token. Any other client or resource is refused.
  */
-function resourceIndicators (service: ServiceClientSettings | undefined): NonNullable<Configuration['features']>['resourceIndicators'] {
+function resourceIndicators (service: ServiceClientSettings | undefined, gatewayClientId: string, servers: readonly ResourceServer[]): NonNullable<Configuration['features']>['resourceIndicators'] {
   return {
-    enabled: service !== undefined,
-    defaultResource: async (_ctx, client, oneOf) => oneOf ?? (client.clientId === service?.clientId ? service.audience : undefined),
+    enabled: service !== undefined || servers.length > 0,
+    defaultResource: async (_ctx, client, oneOf) => {
+      if (client.clientId === service?.clientId) return oneOf ?? service.audience
+      // Only at the authorization endpoint: at the token endpoint, no resource asked is none given.
+      return oneOf === undefined && client.clientId === gatewayClientId && servers.length > 0 ? servers.map((server) => server.resource) : undefined
+    },
     useGrantedResource: async () => false,
     getResourceServerInfo: async (_ctx, resource, client) => {
-      if (service === undefined || client.clientId !== service.clientId || resource !== service.audience) {
-        throw new errors.InvalidTarget()
+      if (service !== undefined && client.clientId === service.clientId && resource === service.audience) {
+        return { scope: SERVICE_SCOPES, audience: service.audience, accessTokenFormat: 'jwt', accessTokenTTL: SERVICE_TOKEN_TTL_SECONDS }
       }
-      return { scope: SERVICE_SCOPES, audience: service.audience, accessTokenFormat: 'jwt', accessTokenTTL: SERVICE_TOKEN_TTL_SECONDS }
+      if (client.clientId !== gatewayClientId) throw new errors.InvalidTarget()
+      return resourceServerInfo(findResourceServer(servers, resource))
     }
   }
+}
+
+/** Whether a refresh grant asks for no resource, or for one of the servers that its refresh token covers. */
+function coversResource (asked: unknown, covered: string | string[] | undefined, servers: readonly ResourceServer[]): boolean {
+  if (asked === undefined) return true
+  return typeof asked === 'string' && [covered ?? []].flat().includes(asked) && servers.some((server) => server.resource === asked)
 }
 
 function isLoopbackUrl (url: string | URL): boolean {

@@ -8,6 +8,10 @@ import { providerConfiguration, type ServiceClientSettings } from './configurati
 export { DEV_SERVICE_CLIENT } from './configuration.js'
 import { interactionRoutes } from './interactions.js'
 import { generateSigningKey, randomCookieKey } from './keys.js'
+import type { ResourceServer } from './resource-servers.js'
+import { registerTokenExchange } from './token-exchange.js'
+
+export type { ResourceServer } from './resource-servers.js'
 
 export interface DevIdpOptions {
   /** Listen address, e.g. '127.0.0.1'. */
@@ -28,7 +32,7 @@ export interface DevIdpOptions {
   accessTokenTtl?: number
   rotateRefreshTokens?: boolean
   /** Told of every token request, so tests can count refresh grants. */
-  onTokenGrant?: (grant: { grantType: string, ok: boolean }) => void
+  onTokenGrant?: (grant: TokenGrant) => void
   /** A client-credentials client whose JWT access tokens are for this audience (the gateway's service API). */
   serviceClient?: ServiceClientSettings
   /** The gateway client's auth method and keys, PAR, request objects and encryption (./client-requirements.ts). */
@@ -41,6 +45,10 @@ export interface DevIdpOptions {
   onClientCall?: (call: ClientCall) => void
   /** Answer every login with the person's lowest acr, whatever acr_values asked: a downgrade the gateway must refuse. */
   downgradeAcr?: boolean
+  /** APIs with JWT access tokens of their own that every login of the gateway reaches by refresh grants with a `resource` (./resource-servers.ts). */
+  resourceServers?: ResourceServer[]
+  /** The gateway may also exchange its access tokens for theirs (RFC 8693). */
+  tokenExchange?: boolean
   /** When true nothing starts: this provider signs in anyone who clicks. */
   production: boolean
   log?: (message: string) => void
@@ -88,8 +96,11 @@ export async function startDevIdp (options: DevIdpOptions): Promise<DevIdp> {
     issuer,
     gatewayClient: options.gatewayClient ?? {},
     organization: options.organization,
-    auth0Logout: options.auth0Logout === true
+    auth0Logout: options.auth0Logout === true,
+    resourceServers: options.resourceServers ?? [],
+    tokenExchange: options.tokenExchange === true
   }))
+  if (options.tokenExchange === true) registerTokenExchange(provider, options.resourceServers ?? [])
   provider.use(interactionRoutes(provider, { downgradeAcr: options.downgradeAcr }))
   if (options.auth0Logout === true) {
     provider.use(auth0LogoutRoute(provider, { clientId: options.clientId, allowedLogoutUrls: options.postLogoutRedirectUris }))
@@ -98,8 +109,8 @@ export async function startDevIdp (options: DevIdpOptions): Promise<DevIdp> {
   if (onClientCall !== undefined) provider.use(reportClientCalls(onClientCall))
   const onTokenGrant = options.onTokenGrant
   if (onTokenGrant !== undefined) {
-    provider.on('grant.success', (ctx) => onTokenGrant({ grantType: String(ctx.oidc.params?.grant_type), ok: true }))
-    provider.on('grant.error', (ctx) => onTokenGrant({ grantType: String(ctx.oidc.params?.grant_type), ok: false }))
+    provider.on('grant.success', (ctx) => onTokenGrant(tokenGrantOf(ctx, true)))
+    provider.on('grant.error', (ctx) => onTokenGrant(tokenGrantOf(ctx, false)))
   }
   provider.on('server_error', (_ctx, error) => options.log?.(`development provider error: ${error.name}`))
   provider.on('backchannel.error', (_client, error) => options.log?.(`back-channel logout delivery failed: ${error.message}`))
@@ -113,6 +124,20 @@ export async function startDevIdp (options: DevIdpOptions): Promise<DevIdp> {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
   }
+}
+
+/** A token request as onTokenGrant reports it. */
+export interface TokenGrant {
+  readonly grantType: string
+  readonly ok: boolean
+  /** The resource (or a token exchange's audience) it asked for, if any. */
+  readonly resource?: string
+}
+
+function tokenGrantOf (ctx: KoaContextWithOIDC, ok: boolean): TokenGrant {
+  const params = ctx.oidc.params as Record<string, unknown> | undefined
+  const resource = params?.resource ?? params?.audience
+  return { grantType: String(params?.grant_type), ok, ...(typeof resource === 'string' ? { resource } : {}) }
 }
 
 const CLIENT_CALL_PATHS: Readonly<Record<string, ClientCall['endpoint']>> = {

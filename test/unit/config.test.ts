@@ -217,8 +217,11 @@ t.test('the service API: on with the embedded provider, off with a real one unle
   t.equal(loadConfig({}).internalApi.audience, 'urn:eid-bff:internal', 'the embedded provider mints tokens for it')
   t.equal(loadConfig({}).internalApi.claimsTtlSeconds, 28800, 'claims live as long as a session can')
   t.equal(loadConfig(AUTH0).internalApi.audience, undefined, 'off against a real provider')
-  const on = loadConfig({ ...AUTH0, INTERNAL_AUDIENCE: 'https://bff.example.com/internal', CLAIMS_TTL: '600' }).internalApi
-  t.same(on, { audience: 'https://bff.example.com/internal', claimsTtlSeconds: 600 })
+  const secret = 'k3J9x-Qw7Lp2Zr8Tb5Nc1Vm6Yh4Gd0Fs'
+  const on = loadConfig({ ...AUTH0, SESSION_SECRET: `${secret},${'o'.repeat(40)}`, INTERNAL_AUDIENCE: 'https://bff.example.com/internal', CLAIMS_TTL: '600' }).internalApi
+  t.same(on, { audience: 'https://bff.example.com/internal', claimsTtlSeconds: 600, pairwiseSecret: secret }, 'pairwise ids keyed by the first SESSION_SECRET')
+  const pairwise = 'p4Ir-w1s3-Z9x8c7v6b5n4m3l2k1j0hgfd'
+  t.equal(loadConfig({ ...AUTH0, SESSION_SECRET: secret, PAIRWISE_SECRET: pairwise }).internalApi.pairwiseSecret, pairwise, 'or by PAIRWISE_SECRET')
   t.throws(() => loadConfig({ CLAIMS_TTL: '-1' }), { name: ConfigError.name, message: /CLAIMS_TTL/ })
 })
 

@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { CHRIS_PROFILE } from '../test/helpers/constants.js'
 import { freePort } from '../test/helpers/free-port.js'
 import { startRedisServer } from '../test/helpers/redis-servers.js'
 import { APACHE_BIN, APACHE_LOGIN_PATH, APACHE_ME_PATH, APACHE_MISSING, APACHE_REDIRECT_PATH, OPENIDC_MODULE } from './lib/apache-config.js'
@@ -19,6 +20,7 @@ import type { Counts } from './lib/counters.js'
 import { measureLogins, signIn } from './lib/login.js'
 import type { LoadRun, Measurements } from './lib/measurements.js'
 import { FULL, SHORT } from './lib/modes.js'
+import { startOtlpSink } from '../test/helpers/otlp-sink.js'
 import { startChild, type BenchChild } from './lib/processes.js'
 import { startWithProvider, type SignedInTarget, type WithProviderOptions } from './lib/with-provider.js'
 import { renderTable, writeJson } from './lib/report.js'
@@ -55,11 +57,12 @@ async function signedIn (name: string, args: Record<string, unknown> = {}, optio
 }
 
 /** A load run (after a warm-up) with the counters of the server and of its provider reset before and read after. */
-async function counted (target: BenchChild | SignedInTarget, url: string, expectStatus: number, headers: Record<string, string> = {}): Promise<LoadRun> {
+async function counted (target: BenchChild | SignedInTarget, url: string, expectStatus: number, headers: Record<string, string> = {}, onReset?: () => void): Promise<LoadRun> {
   const { server, provider } = 'server' in target ? target : { server: target, provider: undefined }
   const options = { url, headers, expectStatus, connections: mode.connections }
   await measureLoad({ ...options, seconds: mode.warmupSeconds, warmupSeconds: 0 })
   await Promise.all([server.ask('reset'), provider?.ask('reset')])
+  onReset?.()
   const load = await measureLoad({ ...options, seconds: mode.seconds, warmupSeconds: 0 })
   const [counts, providerCounts] = await Promise.all([server.ask<Counts>('counters'), provider?.ask<Counts>('counters')])
   // httpd counts nothing for the suite: its CPU is divided by the answers the load generator got.
@@ -70,13 +73,17 @@ async function counted (target: BenchChild | SignedInTarget, url: string, expect
 async function main (): Promise<number> {
   say(`${mode.name} run: ${mode.connections} connections, ${mode.seconds} s per figure after ${mode.warmupSeconds} s of warm-up, log level ${logLevel}`)
   const redis = await startRedisServer({ teardown: (fn) => teardowns.push(fn) })
+  // Where the traced gateway exports its spans (OTLP/HTTP, as a collector takes them), dropped on arrival.
+  const sink = await startOtlpSink()
+  teardowns.push(() => sink.close())
   const upstreamPort = await freePort()
   const upstreamUrl = `http://127.0.0.1:${upstreamPort}`
   const apacheMissing = existsSync(APACHE_BIN) && existsSync(OPENIDC_MODULE) ? undefined : APACHE_MISSING
   if (apacheMissing !== undefined) say(`${mode.peerRequired ? 'BROKEN' : 'skipping the mod_auth_openidc peer'}: ${apacheMissing}`)
-  const [plain, memoryGateway, redisGateway, expressOidc, apacheOidc] = await Promise.all([
+  const [plain, memoryGateway, tracedGateway, redisGateway, expressOidc, apacheOidc] = await Promise.all([
     child('plain', { upstreamPort }),
     signedIn('gateway', { store: 'memory', upstreamUrl, logLevel }),
+    signedIn('gateway', { store: 'memory', logLevel, otel: { OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: sink.url } }),
     signedIn('gateway', { store: 'redis', redisUrl: redis.url, logLevel }),
     signedIn('express-oidc'),
     apacheMissing === undefined ? signedIn('apache-oidc', {}, { redirectPath: APACHE_REDIRECT_PATH }) : undefined
@@ -90,19 +97,24 @@ async function main (): Promise<number> {
     const name = String(server.info.cookieName)
     return { name, value: await signInAtApache(String(server.info.url), name, { loginPath: APACHE_LOGIN_PATH, mePath: APACHE_ME_PATH }) }
   }
-  const [memoryCookie, redisCookie, expressCookie, apacheCookie] = await Promise.all([
-    cookieOf(memoryGateway), cookieOf(redisGateway), cookieOf(expressOidc), apacheOidc === undefined ? undefined : apacheCookieOf(apacheOidc)
+  const [memoryCookie, tracedCookie, redisCookie, expressCookie, apacheCookie] = await Promise.all([
+    cookieOf(memoryGateway), cookieOf(tracedGateway), cookieOf(redisGateway), cookieOf(expressOidc), apacheOidc === undefined ? undefined : apacheCookieOf(apacheOidc)
   ])
   const header = (cookie: { name: string, value: string }): Record<string, string> => ({ cookie: `${cookie.name}=${cookie.value}` })
   const inspected = await memoryGateway.server.ask<{ found: boolean, tokenCount: number, cookieHoldsToken: boolean, sessionJson: string }>('inspect', { cookieValue: memoryCookie.value })
   if (!inspected.found) throw new Error('the session behind the cookie is not in the store')
   const accessToken = String((JSON.parse(inspected.sessionJson) as { user?: { tokens?: { accessToken?: string } } }).user?.tokens?.accessToken)
   const bareProxy = await child('bare-proxy', { upstreamUrl, bearer: accessToken })
+  if (memoryGateway.server.info.tracing !== false || tracedGateway.server.info.tracing !== true) throw new Error('tracing is not off and on where the suite wants it')
+  sink.watchFor(await secretsOf(tracedGateway, tracedCookie.value))
   say('signed in everywhere; measuring')
 
   const bareUrl = `${String(plain.info.bareUrl)}/me`
   const bare = [await counted(plain, bareUrl, 200)]
   const meMemory = await counted(memoryGateway, url(memoryGateway, '/me'), 200, header(memoryCookie))
+  // The same /me with tracing on, right after it off: a server span and a session_store.get span per request, exported.
+  const meTraced = await counted(tracedGateway, url(tracedGateway, '/me'), 200, header(tracedCookie), () => { sink.reset() })
+  const tracedExport = sink.counts()
   // What nginx's auth_request subrequest sends (deploy/nginx-forward-auth.conf): the browser's cookie and the original request.
   const authMemory = await counted(memoryGateway, url(memoryGateway, '/auth'), 202, { ...header(memoryCookie), ...FORWARD_AUTH_HEADERS })
   const meRedis = await counted(redisGateway, url(redisGateway, '/me'), 200, header(redisCookie))
@@ -126,6 +138,8 @@ async function main (): Promise<number> {
   const measurements: Measurements = {
     bare,
     meMemory,
+    meTraced,
+    tracedExport,
     authMemory,
     meAnonymous,
     meRedis,
@@ -153,6 +167,23 @@ async function main (): Promise<number> {
   say(`wrote ${output}`)
   for (const problem of broken) console.error(`BROKEN: ${problem}`)
   return broken.length === 0 ? 0 : 1
+}
+
+/** What no exported span may hold: the session's cookie, id and tokens, and the person's national number and subject. */
+async function secretsOf (target: SignedInTarget, cookieValue: string): Promise<Record<string, string>> {
+  const inspected = await target.server.ask<{ found: boolean, sessionJson: string }>('inspect', { cookieValue })
+  if (!inspected.found) throw new Error('the traced gateway\'s session is not in its store')
+  const user = (JSON.parse(inspected.sessionJson) as { user?: { sub?: string, claims?: Record<string, unknown>, tokens?: Record<string, unknown> } }).user
+  const named: Record<string, unknown> = {
+    'session cookie': cookieValue,
+    'session id': cookieValue.slice(0, cookieValue.lastIndexOf('.')),
+    subject: user?.sub,
+    'national number': CHRIS_PROFILE.nationalNumber,
+    'access token': user?.tokens?.accessToken,
+    'ID token': user?.tokens?.idToken,
+    'refresh token': user?.tokens?.refreshToken
+  }
+  return Object.fromEntries(Object.entries(named).filter((entry): entry is [string, string] => typeof entry[1] === 'string'))
 }
 
 let status = 1

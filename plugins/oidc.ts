@@ -6,7 +6,7 @@ declare module 'fastify' {
 }
 
 export default fp(async (app) => {
-  const oidc = createOidcClient(app.config.oidc, app.log.child({ module: 'oidc' }))
+  const oidc = createOidcClient(app.config.oidc, app.log.child({ module: 'oidc' }), app.tracing)
   app.decorate('oidc', oidc)
   app.addHook('onClose', async () => oidc.close())
-}, { name: 'oidc', dependencies: ['config'] })
+}, { name: 'oidc', dependencies: ['config', 'tracing'] })

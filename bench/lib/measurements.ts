@@ -1,6 +1,7 @@
 import type { Counts } from './counters.js'
 import type { LoadResult } from './load.js'
 import type { LoginRate } from './login.js'
+import type { SinkCounts } from '../../test/helpers/otlp-sink.js'
 import type { MemoryReport } from '../targets/memory.js'
 
 /** A load run and what the server counted meanwhile. */
@@ -14,6 +15,10 @@ export interface LoadRun extends LoadResult {
 export interface Measurements {
   bare: LoadRun[]
   meMemory: LoadRun
+  /** The same with tracing on, its spans exported over OTLP/HTTP to a sink on loopback that drops them. */
+  meTraced: LoadRun
+  /** What that sink received during the measured run. */
+  tracedExport: SinkCounts
   /** GET /auth as nginx's auth_request asks it, signed in, memory store: forward auth next to /me. */
   authMemory: LoadRun
   meAnonymous: LoadRun

@@ -67,6 +67,11 @@ export function toRows (m: Measurements): Row[] {
       text: `≥ 70 %, p99 ≤ 5 ms`,
       pass: vsBare(m.meMemory.requestsPerSecond) >= 0.7 && m.meMemory.p99Ms <= 5
     }),
+    load('GET /me, memory store, tracing on (OTLP/HTTP to a loopback sink)', m.meTraced, {
+      text: `tracing's cost: ${tracingCost(m)}`,
+      pass: undefined
+    }),
+    { scenario: 'tracing on: OTLP bytes exported per GET /me', value: Math.round(m.tracedExport.bytes / Math.max(1, m.meTraced.counts.requests)), unit: 'B', note: m.tracedExport.exports === 0 ? 'nothing exported' : undefined },
     load('GET /auth (forward auth, nginx\'s headers), memory store', m.authMemory, {
       text: `as cheap as GET /me: ${percent(authOverMe)} of its req/s, ${cpuMicrosPerRequest(m.authMemory.counts)} µs vs ${cpuMicrosPerRequest(m.meMemory.counts)} µs CPU`,
       pass: cpuMicrosPerRequest(m.authMemory.counts) <= cpuMicrosPerRequest(m.meMemory.counts) * 1.1
@@ -114,6 +119,13 @@ export function toRows (m: Measurements): Row[] {
   return rows
 }
 
+/** CPU per request with tracing on over the same /me with it off, measured one after the other. */
+function tracingCost (m: Measurements): string {
+  const off = cpuMicrosPerRequest(m.meMemory.counts)
+  const on = cpuMicrosPerRequest(m.meTraced.counts)
+  return `${on - off >= 0 ? '+' : ''}${on - off} µs CPU per request over tracing off (${percent(on / Math.max(1, off))} of it), ${m.tracedExport.exports} exports`
+}
+
 /**
  * The peer relying party's row and the gateway's ratios over it: req/s for
  * the target, as for express-openid-connect, with the ratio of CPU per
@@ -140,7 +152,7 @@ function apacheRows (m: Measurements, load: (scenario: string, run: LoadRun, tar
 export function breakages (m: Measurements, mode: Mode): string[] {
   const found: string[] = []
   if (m.apacheOidcMissing !== undefined && mode.peerRequired) found.push(m.apacheOidcMissing)
-  const loads = { bare: m.bare[0], 'bare (again)': m.bare[1], 'GET /me memory': m.meMemory, 'GET /auth memory': m.authMemory, 'GET /me Redis': m.meRedis, 'GET /me 401': m.meAnonymous, 'express-openid-connect': m.expressOidc, mod_auth_openidc: m.apacheOidc, 'upstream direct': m.upstreamDirect, 'bare proxy': m.upstreamThroughBareProxy, '/api through the gateway': m.apiThroughGateway }
+  const loads = { bare: m.bare[0], 'bare (again)': m.bare[1], 'GET /me memory': m.meMemory, 'GET /me memory, tracing on': m.meTraced, 'GET /auth memory': m.authMemory, 'GET /me Redis': m.meRedis, 'GET /me 401': m.meAnonymous, 'express-openid-connect': m.expressOidc, mod_auth_openidc: m.apacheOidc, 'upstream direct': m.upstreamDirect, 'bare proxy': m.upstreamThroughBareProxy, '/api through the gateway': m.apiThroughGateway }
   for (const [name, run] of Object.entries(loads)) {
     if (run === undefined) continue
     if (run.requests === 0) found.push(`${name}: no answers`)
@@ -149,6 +161,8 @@ export function breakages (m: Measurements, mode: Mode): string[] {
   for (const [name, rate] of Object.entries({ 'sequential logins': m.loginsSequential, 'parallel logins': m.loginsParallel })) {
     if (rate.failures > 0 || rate.logins === 0) found.push(`${name}: ${rate.failures} failed, ${rate.logins} completed`)
   }
+  if (m.tracedExport.exports === 0) found.push('tracing on: no span reached the OTLP sink')
+  for (const leak of m.tracedExport.found) found.push(`tracing on: an exported span holds the ${leak}`)
   if (m.cookie.holdsToken) found.push('the session cookie holds a piece of a token')
   if (m.cookie.tokenCount === 0) found.push('the stored session has no tokens: the cookie check proved nothing')
   if (m.memory.bound.held > m.memory.bound.maxEntries) found.push('the memory store holds more sessions than its bound')

@@ -16,6 +16,12 @@ export interface GatewayArgs {
   readonly redisUrl?: string
   readonly upstreamUrl?: string
   readonly logLevel?: string
+  /**
+   * OTEL_* variables that turn tracing on: set in this process's environment,
+   * where the SDK reads them, and given to the configuration, which decides.
+   * The SDK starts before the gateway, as src/server.ts starts it.
+   */
+  readonly otel?: Record<string, string>
 }
 
 countSyncCrypto()
@@ -27,6 +33,12 @@ const { TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE, TEST_SECRET } = awai
 const args = childArgs<GatewayArgs>()
 const closers: Array<() => unknown> = []
 try {
+  if (args.otel !== undefined) {
+    Object.assign(process.env, args.otel)
+    const { startTracingSdk } = await import('../../src/tracing/sdk.js')
+    const sdk = startTracingSdk()
+    closers.push(async () => await sdk.shutdown())
+  }
   const gatewayUrl = `http://127.0.0.1:${args.port}`
   const config = loadConfig({
     HOST: '127.0.0.1',
@@ -45,7 +57,8 @@ try {
     ...(args.redisUrl === undefined ? {} : { REDIS_URL: args.redisUrl, REDIS_KEY_PREFIX: `bench:${randomBytes(4).toString('hex')}:` }),
     ...(args.upstreamUrl === undefined ? {} : { UPSTREAMS: JSON.stringify({ up: args.upstreamUrl }) }),
     // The /auth scenario: what a typical app behind nginx gets, a pairwise user id and a name.
-    FORWARD_AUTH: JSON.stringify({ '/app/': { headers: ['user', 'name', 'email'] } })
+    FORWARD_AUTH: JSON.stringify({ '/app/': { headers: ['user', 'name', 'email'] } }),
+    ...args.otel
   })
   const app = await buildApp({ config, logStream: new Writable({ write: (_chunk, _encoding, done) => done() }) })
   closers.push(() => app.close())
@@ -54,7 +67,7 @@ try {
   await app.oidc.whenReady()
   countServerRequests()
 
-  serveParent({ url: gatewayUrl, cookieName: config.session.cookieName }, {
+  serveParent({ url: gatewayUrl, cookieName: config.session.cookieName, tracing: config.tracing.enabled }, {
     reset: () => resetCounts(),
     counters: () => readCounts(),
     /** What the signed session cookie is made of, and what the store keeps behind it. */

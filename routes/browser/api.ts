@@ -4,6 +4,7 @@ import type { UpstreamConfig } from '../../src/config/index.js'
 import { GatewayError } from '../../src/errors.js'
 import { browserResponseHeaders, upstreamRequestHeaders } from '../../src/proxy/headers.js'
 import { upstreamTarget } from '../../src/proxy/target.js'
+import { startUpstreamSpan } from '../../src/tracing/upstream.js'
 import { stepUpDemand } from '../../src/claims/step-up.js'
 import { errorResponses } from '../../src/schemas/index.js'
 import type { SessionUser } from '../../src/sessions/types.js'
@@ -64,20 +65,25 @@ const api: FastifyPluginAsync = async (app) => {
     const bearer = upstream.apiToken === undefined ? bearerFor(user, upstream) : await request.apiToken(name, upstream.apiToken)
     const assuranceLevel = user.assurance?.level
     reply.header('x-request-id', request.id)
+    // With tracing on, the call is a client span whose trace context the upstream gets; off, undefined and nothing changes.
+    const span = startUpstreamSpan(app.tracing, request.method, request.routeOptions.config.upstream ?? mountPath, upstream.url)
     return reply.from(url, {
       // The query as sent, beside the URL: reply-from would decode it and refuse `?next=../a`.
       queryString: () => query,
       timeout: upstream.timeoutSeconds * 1000,
       // No retries: a retried POST could act twice, and an upstream's 503 is its own answer to give.
       retryDelay: () => null,
-      rewriteRequestHeaders: (original, headers) => upstreamRequestHeaders(headers, { bearer, requestId: original.id, clientAddress: original.ip, publicUrl, assuranceLevel }),
+      rewriteRequestHeaders: (original, headers) => upstreamRequestHeaders(headers, { bearer, requestId: original.id, clientAddress: original.ip, publicUrl, assuranceLevel, traceHeaders: span?.headers }),
       rewriteHeaders: (headers) => browserResponseHeaders(headers),
+      // The span ends with the upstream's answer; its body then streams on to the browser as reply-from would send it.
+      ...(span === undefined ? {} : { onResponse: (_request, proxyReply, response) => { span.end({ statusCode: response.statusCode }); proxyReply.send(response.stream) } }),
       onError: (proxyReply, { error }) => {
         const timedOut = (error as { statusCode?: number }).statusCode === 504
         request.log.warn({ upstream: mountPath, errorName: (error as Error).name, causeCode: ((error as Error).cause as { code?: string } | undefined)?.code }, 'upstream failed')
         const failure = timedOut
           ? new GatewayError('upstream_timeout', 'The service behind this route did not answer in time', 504)
           : new GatewayError('upstream_unavailable', 'The service behind this route is unavailable', 502)
+        span?.end({ errorType: failure.code })
         proxyReply.code(failure.statusCode).send({ error: failure.code, message: failure.message })
       }
     })

@@ -10,6 +10,7 @@ import { readIssuer, readOidc, type OidcConfig } from './oidc.js'
 import { readRateLimits, type RateLimits } from './rate-limits.js'
 import { readBoolean, readChoice, type Env } from './readers.js'
 import { readSession, type SessionConfig } from './session.js'
+import { readTracing, type TracingConfig } from './tracing.js'
 import { readUpstreams, type UpstreamConfig } from './upstreams.js'
 
 export type { Env } from './readers.js'
@@ -22,6 +23,7 @@ export type { InternalApiConfig } from './internal-api.js'
 export type { RateLimits } from './rate-limits.js'
 export type { MetricsListenerConfig } from './metrics.js'
 export type { AccessTokenMode, ForwardAuthConfig, ForwardAuthRule } from './forward-auth.js'
+export type { TraceExporter, TracingConfig } from './tracing.js'
 
 export interface Config extends Address, MetricsConfig {
   readonly production: boolean
@@ -42,6 +44,8 @@ export interface Config extends Address, MetricsConfig {
   /** The demo frontend at `/` (DEMO); on outside production unless DEMO=false. */
   readonly demo: boolean
   readonly logLevel: string
+  /** OpenTelemetry tracing, decided from the standard OTEL_* variables; off unless an exporter or endpoint is named. */
+  readonly tracing: TracingConfig
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
@@ -78,6 +82,7 @@ export function loadConfig (env: Env): Config {
     forwardAuth: readForwardAuth(env, session.secrets, production),
     ...readMetrics(env, address, production),
     demo: readBoolean(env, 'DEMO') ?? !production,
-    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info')
+    logLevel: readChoice(env, 'LOG_LEVEL', LOG_LEVELS, 'info'),
+    tracing: readTracing(env)
   })
 }

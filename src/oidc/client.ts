@@ -4,6 +4,8 @@ import type { ApiTokenConfig } from '../config/upstreams.js'
 import { GatewayError } from '../errors.js'
 import type { ApiTokenGrant } from '../sessions/api-tokens.js'
 import type { LoginTransaction, TokenSet } from '../sessions/types.js'
+import { endpointAttributes } from '../tracing/attributes.js'
+import type { Tracing } from '../tracing/types.js'
 import { requestApiToken } from './api-token-grant.js'
 import { auth0LogoutUrl } from './auth0-logout.js'
 import { authorizationUrl } from './authorization-request.js'
@@ -79,11 +81,18 @@ export interface OidcClient {
   close (): void
 }
 
+/** The provider's metadata fields that name the endpoints the back channel calls. */
+type Endpoint = 'token_endpoint' | 'revocation_endpoint' | 'pushed_authorization_request_endpoint'
+
 /**
  * The gateway's relying party: discovery once at start (retried with backoff
  * until the provider answers), then code flow with PKCE, state and nonce.
+ * With `tracing`, each call to the provider's back channel (the code
+ * exchange, a refresh, an API's own token, a revocation, a pushed
+ * authorization request) is a client span naming the endpoint's host,
+ * never a token or a code.
  */
-export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcClient {
+export function createOidcClient (settings: OidcConfig, log: OidcLogger, tracing?: Tracing): OidcClient {
   const issuer = settings.issuer
   if (issuer === undefined) throw new TypeError('createOidcClient needs an issuer')
   const closing = new AbortController()
@@ -111,6 +120,12 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
       throw new GatewayError('provider_unavailable', 'The identity provider is not reachable yet; try again shortly', 503)
     }
     return provider
+  }
+
+  /** `work` as a span named `name` when tracing is on, calling `endpoint` of `found`; as it is otherwise. */
+  async function traced<T> (name: string, found: Provider, endpoint: Endpoint, work: () => Promise<T>): Promise<T> {
+    if (tracing === undefined) return await work()
+    return await tracing.inSpan(name, 'client', endpointAttributes(found.configuration.serverMetadata()[endpoint]), work)
   }
 
   return {
@@ -143,7 +158,10 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
       if (settings.acrValues !== undefined && parameters.acr_values === undefined) parameters.acr_values = settings.acrValues
       // The configured organization is not the route's to change: the ID token is checked against it.
       if (settings.organization !== undefined) parameters.organization = settings.organization
-      return { url: await authorizationUrl(found, parameters), transaction }
+      const url = found.pushed
+        ? await traced('oidc.pushed_authorization_request', found, 'pushed_authorization_request_endpoint', async () => await authorizationUrl(found, parameters))
+        : await authorizationUrl(found, parameters)
+      return { url, transaction }
     },
 
     silentLoginOutcome (callbackQuery, transaction) {
@@ -160,12 +178,18 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
       const callbackUrl = new URL(settings.redirectUri)
       callbackUrl.search = callbackQuery
       assertSameIssuer(found.configuration, callbackUrl.searchParams.get('iss'))
-      return await exchangeCode(found, settings, callbackUrl, transaction)
+      return await traced('oidc.authorization_code_grant', found, 'token_endpoint', async () => await exchangeCode(found, settings, callbackUrl, transaction))
     },
 
-    refresh: async (tokens, sub) => await refreshTokens(current(), settings, tokens, sub),
+    async refresh (tokens, sub) {
+      const found = current()
+      return await traced('oidc.refresh_token_grant', found, 'token_endpoint', async () => await refreshTokens(found, settings, tokens, sub))
+    },
 
-    apiToken: async (settings, tokens) => await requestApiToken(current().configuration, settings, tokens),
+    async apiToken (settings, tokens) {
+      const found = current()
+      return await traced('oidc.api_token_grant', found, 'token_endpoint', async () => await requestApiToken(found.configuration, settings, tokens))
+    },
 
     endSessionUrl ({ idToken, sid }) {
       const { configuration, auth0 } = current()
@@ -191,7 +215,9 @@ export function createOidcClient (settings: OidcConfig, log: OidcLogger): OidcCl
       const found = provider
       if (found?.configuration.serverMetadata().revocation_endpoint === undefined) return
       try {
-        await client.tokenRevocation(found.configuration, refreshToken, { token_type_hint: 'refresh_token' })
+        await traced('oidc.token_revocation', found, 'revocation_endpoint', async () => {
+          await client.tokenRevocation(found.configuration, refreshToken, { token_type_hint: 'refresh_token' })
+        })
       } catch (error) {
         requestLog.warn({ errorName: (error as Error).name }, 'refresh token revocation failed')
       }

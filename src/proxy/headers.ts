@@ -13,6 +13,8 @@ const FORWARDING = ['forwarded', 'x-forwarded-for', 'x-forwarded-host', 'x-forwa
 // Expect: Node has already answered the browser's `100-continue`; the HTTP client refuses the header.
 // X-Assurance-Level: the gateway's word on the login, never the browser's.
 const NOT_UPSTREAM = new Set([...HOP_BY_HOP, ...FORWARDING, 'cookie', 'authorization', 'x-csrf', 'expect', ASSURANCE_LEVEL_HEADER])
+/** Traced, the gateway's own span is the upstream's parent: the browser's trace context goes, to come back as the span's. */
+const NOT_UPSTREAM_TRACED = new Set([...NOT_UPSTREAM, 'traceparent', 'tracestate'])
 const NOT_TO_BROWSER = new Set([...HOP_BY_HOP, 'set-cookie', ...SECURITY_HEADER_NAMES])
 
 export interface UpstreamRequestContext {
@@ -28,6 +30,12 @@ export interface UpstreamRequestContext {
   readonly publicUrl: URL
   /** The session login's eIDAS level, sent as X-Assurance-Level; none when it proved none. */
   readonly assuranceLevel?: string
+  /**
+   * With tracing on, the W3C Trace Context of the gateway's span for this
+   * call (`traceparent`, `tracestate`): it replaces the browser's, so the
+   * upstream's span is a child of the gateway's, in the same trace.
+   */
+  readonly traceHeaders?: Readonly<Record<string, string>>
 }
 
 /**
@@ -37,8 +45,9 @@ export interface UpstreamRequestContext {
  * gateway's bearer token, the request id, the forwarding headers and the
  * login's level from what the gateway knows instead.
  */
-export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, { bearer, requestId, clientAddress, publicUrl, assuranceLevel }: UpstreamRequestContext): IncomingHttpHeaders {
-  const headers = copyExcept(incoming, NOT_UPSTREAM)
+export function upstreamRequestHeaders (incoming: IncomingHttpHeaders, { bearer, requestId, clientAddress, publicUrl, assuranceLevel, traceHeaders }: UpstreamRequestContext): IncomingHttpHeaders {
+  const headers = copyExcept(incoming, traceHeaders === undefined ? NOT_UPSTREAM : NOT_UPSTREAM_TRACED)
+  if (traceHeaders !== undefined) Object.assign(headers, traceHeaders)
   if (bearer !== undefined) headers.authorization = `Bearer ${bearer}`
   if (assuranceLevel !== undefined) headers[ASSURANCE_LEVEL_HEADER] = assuranceLevel
   headers['x-request-id'] = requestId

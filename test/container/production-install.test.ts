@@ -6,9 +6,10 @@ import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { startTestIdp, TEST_CLIENT_ID, TEST_CLIENT_SECRET, TEST_NAMESPACE } from '../helpers/gateway.js'
 import { freePort } from '../helpers/free-port.js'
-import { TEST_SECRET } from '../helpers/constants.js'
+import { CHRIS_PROFILE, TEST_SECRET } from '../helpers/constants.js'
 import { signInAtDevIdp } from '../helpers/dev-idp-login.js'
 import { redisForTest, REDIS_URL } from '../helpers/redis.js'
+import { startOtlpSink } from '../helpers/otlp-sink.js'
 import { TestBrowser } from '../helpers/test-browser.js'
 
 const run = promisify(execFile)
@@ -46,9 +47,13 @@ t.test('the built output starts from a production-only install, like the contain
     REDIS_URL,
     REDIS_KEY_PREFIX: prefix
   }
+  // B traces, to a collector on loopback: the SDK is a production dependency, loaded only then.
+  const sink = await startOtlpSink()
+  t.teardown(() => sink.close())
+  const tracing = { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url.replace(/\/v1\/traces$/, ''), OTEL_SERVICE_NAME: 'bff-replica-b', OTEL_BSP_SCHEDULE_DELAY: '100' }
   // Production keeps /metrics off the public port: each replica serves it on a port of its own.
   const a = startBuiltServer(t, dir, { ...env, PORT: String(portA), METRICS_PORT: String(metricsA) })
-  const b = startBuiltServer(t, dir, { ...env, PORT: String(portB), METRICS_PORT: String(metricsB) })
+  const b = startBuiltServer(t, dir, { ...env, PORT: String(portB), METRICS_PORT: String(metricsB), ...tracing })
   for (const port of [portA, portB]) {
     let ready = 0
     for (let i = 0; i < 100 && ready !== 200; i++) {
@@ -71,9 +76,16 @@ t.test('the built output starts from a production-only install, like the contain
   const login = await browser.get(`${baseUrl}/login`)
   const callback = await signInAtDevIdp(browser, login.location as string, 'chris')
   t.equal((await browser.get(callback.href)).status, 302, 'signed in through one replica')
+  const cookie = browser.cookies(baseUrl).bff as string
+  sink.watchFor({ service: 'bff-replica-b', span: 'GET /me', cookie, 'session id': cookie.slice(0, cookie.lastIndexOf('.')), 'national number': CHRIS_PROFILE.nationalNumber, subject: CHRIS_PROFILE.sub })
   const me = await browser.get(`http://127.0.0.1:${portB}/me`)
   t.equal(me.status, 200, 'and signed in on the other')
   t.equal(me.json().nationalNumber, '65070862267')
+  for (let i = 0; i < 50 && !sink.counts().found.includes('span'); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  t.ok(sink.counts().exports > 0, 'the tracing replica exported its spans over OTLP/HTTP')
+  t.same(sink.counts().found.sort(), ['service', 'span'], 'named by OTEL_SERVICE_NAME and the route, holding neither the cookie nor the person')
+  t.match(b.output(), /"msg":"tracing is on/)
+  t.notMatch(a.output(), /tracing/, 'the other replica does not trace')
 
   for (const replica of [a, b]) {
     replica.process.kill('SIGTERM')

@@ -248,6 +248,66 @@ t.test('the tokens of the session appear in no span, whatever the route did with
   t.pass(`${exporter.getFinishedSpans().length} spans hold none of the ${tokens.length} tokens`)
 })
 
+t.test('an API\'s own token is got in a client span of its /api request, naming the provider and holding no token', async (t) => {
+  const upstream = await startRecordingUpstream()
+  t.teardown(() => upstream.close())
+  // As in api-tokens.test.ts: a resource server at the provider, and a login whose scope covers the service's.
+  const ORDERS = 'https://orders.example.com'
+  const stack = await startStack(t, {
+    env: {
+      OTEL_TRACES_EXPORTER: 'otlp',
+      OIDC_SCOPE: 'openid profile email offline_access orders:read',
+      UPSTREAMS: JSON.stringify({ orders: { url: `${upstream.url}/orders`, resource: ORDERS, scope: 'orders:read' } })
+    },
+    idp: { accessTokenTtl: 3600, resourceServers: [{ resource: ORDERS, scope: 'orders:read', accessTokenTtl: 3600 }] }
+  })
+  const browser = new TestBrowser()
+  exporter.reset()
+  const login = await browser.get(`${stack.gatewayUrl}/login`)
+  const callback = await signInAtDevIdp(browser, login.location as string, 'chris')
+  t.equal((await browser.get(callback.href)).status, 302)
+  const cookie = browser.cookies(stack.gatewayUrl).bff as string
+  const sessionId = cookie.slice(0, cookie.lastIndexOf('.'))
+  const before = (await stack.app.sessionStore.get(sessionId))?.user?.tokens
+
+  const apiTrace = 'c0ffee0123456789abcdef0123456789'
+  const api = await browser.get(`${stack.gatewayUrl}/api/orders/items`, { 'x-csrf': '1', traceparent: traceparent(apiTrace, CALLER.spanId) })
+  t.equal(api.status, 200)
+  const apiSpan = await serverSpan('GET /api/orders/*', apiTrace)
+  const grant = await childNamed(t, apiSpan, 'oidc.api_token_grant')
+  t.equal(grant?.kind, SpanKind.CLIENT, 'a call to the provider')
+  t.equal(grant !== undefined && traceOf(grant), apiTrace, 'in the caller\'s trace')
+  t.same(grant?.status, { code: 0 }, 'the grant succeeded')
+  const issuer = new URL(stack.idp.issuer)
+  t.same(grant?.attributes, { 'server.address': issuer.hostname, 'server.port': Number(issuer.port) }, 'the token endpoint\'s host and port, nothing else')
+  for (const name of Object.keys(grant?.attributes ?? {})) t.ok(ALLOWED_ATTRIBUTES.has(name), `${name} is allowed`)
+  // A token of its own is not the session's refresh: the grant would otherwise hide under that span's name.
+  t.notOk(childrenOf(apiSpan).some((span) => span.name === 'oidc.refresh_token_grant'), 'no refresh of the session\'s own token')
+
+  const after = (await stack.app.sessionStore.get(sessionId))?.user?.tokens
+  const apiToken = String(upstream.received.at(-1)?.headers.authorization).replace(/^Bearer /, '')
+  t.equal(apiToken, after?.apis?.orders?.accessToken, 'the service got the token the grant brought')
+  t.not(apiToken, after?.accessToken, 'not the session\'s own')
+  const secrets: Record<string, string | undefined> = {
+    'API token': apiToken,
+    'access token': before?.accessToken,
+    'refresh token': before?.refreshToken,
+    // A provider that rotates refresh tokens did so for this grant too.
+    'rotated refresh token': after?.refreshToken,
+    'session cookie': cookie,
+    'session id': sessionId
+  }
+  const spans = exporter.getFinishedSpans()
+  t.ok(spans.length >= 8, `${spans.length} spans searched`)
+  for (const [what, secret] of Object.entries(secrets)) {
+    t.ok(secret !== undefined && secret.length >= 16, `${what} is known to the test`)
+    for (const span of spans) {
+      const text = exported(span)
+      for (const piece of piecesOf(secret ?? '')) if (piece !== '' && text.includes(piece)) t.fail(`span ${span.name} holds the ${what}`)
+    }
+  }
+})
+
 t.test('failures are spans with the stable error code, and no message', async (t) => {
   const { stack } = await tracedStack(t)
   const browser = new TestBrowser()

@@ -41,7 +41,7 @@ export class GatewayError extends Error {
 
   constructor (code: ErrorCode, message: string, statusCode = 400, options?: GatewayErrorOptions) {
     // These are answers, not faults: their stack is never logged, and capturing
-    // one was the costliest step of refusing a request (bench/README.md). A
+    // one was the costliest step of refusing a request (docs/performance.md). A
     // cause keeps its own stack.
     const stackTraceLimit = Error.stackTraceLimit
     Error.stackTraceLimit = 0

@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
  * What helmet does to a response for these options, captured once: the
  * headers it sets, and those it removes (as ''). With fixed directives they
  * are the same on every response, and rebuilding them per request (as a
- * middleware does) was the largest fixed cost of every route (bench/README.md).
+ * middleware does) was the largest fixed cost of every route (docs/performance.md).
  */
 function helmetHeaders (options: HelmetOptions): Record<string, string> {
   const headers: Record<string, string> = {}

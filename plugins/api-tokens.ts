@@ -1,5 +1,5 @@
 import fp from 'fastify-plugin'
-import type { ApiTokenConfig } from '../src/config/upstreams.js'
+import type { ApiTokenConfig } from '../src/config/api-tokens.js'
 import { ApiTokens } from '../src/sessions/api-tokens.js'
 
 declare module 'fastify' {

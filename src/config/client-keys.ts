@@ -1,6 +1,6 @@
-import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto'
 import { ConfigError } from '../errors.js'
+import { parsePrivateKey, readKeyFile } from './private-key-text.js'
 
 /** What a key of the gateway's own is for: signing (client assertions, request objects) or decrypting responses. */
 export type KeyUse = 'sig' | 'enc'
@@ -26,7 +26,6 @@ export interface KeySource {
   readonly kid: string | undefined
 }
 
-const MAX_KEY_BYTES = 64 * 1024
 const KEY_ID = /^[\x21-\x7e]{1,128}$/
 const SIGNING_RSA = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512']
 const EC_SIGNING: Readonly<Record<string, string>> = { prime256v1: 'ES256', secp384r1: 'ES384', secp521r1: 'ES512' }
@@ -73,55 +72,6 @@ export function sameKey (a: ClientKeySettings, b: ClientKeySettings): boolean {
   const x = a.publicJwk
   const y = b.publicJwk
   return x.kty === y.kty && (x.n ?? x.x) === (y.n ?? y.x)
-}
-
-function readKeyFile (name: string, path: string): string {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    throw new ConfigError(`${name} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
-  }
-  if (text.length > MAX_KEY_BYTES) throw new ConfigError(`${name} is larger than a key file can be (64 KiB)`)
-  return text
-}
-
-function parsePrivateKey (name: string, text: string): { key: KeyObject, declared: Partial<Record<'alg' | 'use' | 'kid', unknown>> } {
-  const trimmed = text.trim()
-  if (trimmed.startsWith('{')) return parseJwk(name, trimmed)
-  // One line in an env file: PEM line breaks written as \n.
-  const pem = trimmed.replace(/\\n/g, '\n')
-  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: 4,ENCRYPTED/.test(pem)) {
-    throw new ConfigError(`${name} is an encrypted PEM key; give it unencrypted (the gateway takes no passphrase) and protect the file or variable instead`)
-  }
-  if (!pem.includes('PRIVATE KEY-----')) throw notAPrivateKey(name)
-  try {
-    return { key: createPrivateKey(pem), declared: {} }
-  } catch {
-    throw notAPrivateKey(name)
-  }
-}
-
-function parseJwk (name: string, text: string): { key: KeyObject, declared: Partial<Record<'alg' | 'use' | 'kid', unknown>> } {
-  let jwk: unknown
-  try {
-    jwk = JSON.parse(text)
-  } catch {
-    throw notAPrivateKey(name)
-  }
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw notAPrivateKey(name)
-  const fields = jwk as Record<string, unknown>
-  if (Array.isArray(fields.keys)) throw new ConfigError(`${name} must be one JWK, not a JWK set`)
-  if (fields.d === undefined) throw new ConfigError(`${name} is a public key; the gateway needs the private key (the JWK's "d")`)
-  try {
-    return { key: createPrivateKey({ key: fields as JsonWebKey, format: 'jwk' }), declared: fields }
-  } catch {
-    throw notAPrivateKey(name)
-  }
-}
-
-function notAPrivateKey (name: string): ConfigError {
-  return new ConfigError(`${name} must be a private key in PEM (PKCS#8, PKCS#1 or SEC1) or as one JWK`)
 }
 
 function signingAlgorithm (name: string, key: KeyObject, declared: unknown): string {

@@ -1,6 +1,6 @@
 import * as client from 'openid-client'
 import type { OidcConfig } from '../config/index.js'
-import type { ApiTokenConfig } from '../config/upstreams.js'
+import type { ApiTokenConfig } from '../config/api-tokens.js'
 import { GatewayError } from '../errors.js'
 import type { ApiTokenGrant } from '../sessions/api-tokens.js'
 import type { LoginTransaction, TokenSet } from '../sessions/types.js'

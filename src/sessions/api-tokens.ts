@@ -1,4 +1,4 @@
-import type { ApiTokenConfig } from '../config/upstreams.js'
+import type { ApiTokenConfig } from '../config/api-tokens.js'
 import type { GatewayError } from '../errors.js'
 import { FailedAfterRotation, type Renewal, type TokenRefresher } from './token-refresher.js'
 import type { ApiToken, SessionUser, TokenSet } from './types.js'

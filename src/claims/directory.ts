@@ -1,8 +1,8 @@
-import type { SessionStore } from '../sessions/store.js'
+import type { SessionsOfSubject } from '../sessions/store.js'
 import { toProfile, type Profile, type ProfileOptions } from './profile.js'
 
 export interface ClaimsDirectoryOptions {
-  readonly sessions: SessionStore
+  readonly sessions: Pick<SessionsOfSubject, 'sessionsOfSub'>
   /** Off when the service API is: then nothing is answered. */
   readonly enabled: boolean
   /** How long after a login its claims may be handed to services (CLAIMS_TTL). */

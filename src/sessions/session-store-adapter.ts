@@ -1,7 +1,7 @@
 import { LOGIN_TTL_SECONDS } from './pending-logins.js'
 import { sessionUserOf } from './session-user.js'
 import { storeCall } from './store-errors.js'
-import { isLive, sessionTtlSeconds, type SessionStore } from './store.js'
+import { isLive, sessionTtlSeconds, type SessionsById } from './store.js'
 import type { SessionData } from './types.js'
 
 /**
@@ -22,11 +22,11 @@ type LoadCallback = (error: unknown, fields?: SessionFields | null) => void
  * library's `get` on the same tick: one store read per request.
  */
 export class SessionStoreAdapter {
-  readonly #store: SessionStore
+  readonly #store: SessionsById
   readonly #idleTimeoutSeconds: number
   #handedOff: { readonly id: string, readonly fields: SessionFields } | undefined
 
-  constructor (store: SessionStore, idleTimeoutSeconds: number) {
+  constructor (store: SessionsById, idleTimeoutSeconds: number) {
     this.#store = store
     this.#idleTimeoutSeconds = idleTimeoutSeconds
   }

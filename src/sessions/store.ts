@@ -1,12 +1,8 @@
 import { sessionUserOf } from './session-user.js'
 import type { SessionData, SessionUser } from './types.js'
 
-/**
- * Where browser sessions live. Implementations keep each entry no longer than
- * `ttlSeconds` and index it by the user's `sub` and `sid`, so a back-channel
- * logout can end them together.
- */
-export interface SessionStore {
+/** Sessions by their id: what the session engine and the token refresher read and write. */
+export interface SessionsById {
   /** The session, sliding its idle timer. */
   get (id: string): Promise<SessionData | undefined>
   /** Writes a session under a new id (a login begun, or finished). */
@@ -19,6 +15,13 @@ export interface SessionStore {
    */
   update (id: string, data: SessionData, ttlSeconds: number): Promise<boolean>
   destroy (id: string): Promise<void>
+}
+
+/**
+ * A person's sessions, found by the provider's `sub` or `sid`: what logouts,
+ * the claims directory and session lists need, never a session's id.
+ */
+export interface SessionsOfSubject {
   destroyBySid (sid: string): Promise<number>
   destroyBySub (sub: string): Promise<number>
   /**
@@ -31,10 +34,21 @@ export interface SessionStore {
   handleOf (id: string): string
   /** Ends the session of this subject with this handle; false when it has none such. */
   destroyByHandle (sub: string, handle: string): Promise<boolean>
+}
+
+/** The store's connection, for readiness checks and shutdown. */
+export interface StoreConnection {
   /** Resolves when the store answers; used by /readyz. */
   ping (): Promise<void>
   close (): Promise<void>
 }
+
+/**
+ * Where browser sessions live. Implementations keep each entry no longer than
+ * `ttlSeconds` and index it by the user's `sub` and `sid`, so a back-channel
+ * logout can end them together. Each user of a store names the part it needs.
+ */
+export interface SessionStore extends SessionsById, SessionsOfSubject, StoreConnection {}
 
 /**
  * What a store counts without a scan, read at every metrics scrape. Only a

@@ -1,12 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { GatewayError } from '../errors.js'
 import { LOGIN_TTL_SECONDS } from './pending-logins.js'
-import { sessionTtlSeconds, type Locks, type SessionStore } from './store.js'
+import { sessionTtlSeconds, type Locks, type SessionsById } from './store.js'
 import { sessionUserOf } from './session-user.js'
 import type { SessionData, SessionUser, TokenSet } from './types.js'
 
 export interface TokenRefresherOptions {
-  readonly store: SessionStore
+  readonly store: SessionsById
   readonly locks: Locks
   /** The refresh-token grant; throws a 401 GatewayError when the provider refuses it. */
   readonly refresh: (tokens: TokenSet, sub: string) => Promise<TokenSet>

@@ -1,12 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { chosenEidOption } from '../../src/claims/eid-options.js'
 import { askedAssurance, eidLoginParameters, stepUpSubject } from '../../src/claims/step-up.js'
+import { GatewayError } from '../../src/errors.js'
 import { perLoginParameters, type PerLoginQuery } from '../../src/oidc/login-parameters.js'
 import { safeReturnTo } from '../../src/return-to.js'
 import { beginLogin } from '../../src/sessions/pending-logins.js'
 import { errorResponses, loginDescription, loginQuerySchema, redirectResponse } from '../../src/schemas/index.js'
 
 interface LoginQuery extends PerLoginQuery { returnTo?: string, eid?: string, stepUp?: '1' | 'true' | '0' | 'false' }
+
+/** What /login reads. Anything else (acr_values, claims, scope, connection…) would be the browser choosing what only the configuration chooses. */
+const LOGIN_QUERY_NAMES = new Set(Object.keys(loginQuerySchema.properties))
+const UNKNOWN_PARAMETER = `/login reads only ${[...LOGIN_QUERY_NAMES].join(', ')}`
 
 const login: FastifyPluginAsync = async (app) => {
   app.get<{ Querystring: LoginQuery }>('/login', {
@@ -23,6 +28,7 @@ const login: FastifyPluginAsync = async (app) => {
       }
     }
   }, async function startLogin (request, reply) {
+    if (Object.keys(request.query).some((name) => !LOGIN_QUERY_NAMES.has(name))) throw new GatewayError('invalid_request', UNKNOWN_PARAMETER)
     const option = chosenEidOption(app.config.eids, request.query.eid)
     const stepUp = request.query.stepUp === '1' || request.query.stepUp === 'true'
     const stepUpOf = stepUp ? stepUpSubject(request.session.user) : undefined

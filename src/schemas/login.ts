@@ -1,7 +1,7 @@
 import { LOGIN_HINT_MAX_LENGTH, LOGIN_HINT_PATTERN, MAX_AGE_LIMIT, MAX_AGE_PATTERN, UI_LOCALES_PATTERN } from '../oidc/login-parameters.js'
 
 /** `GET /login`: what it does and the query it reads. */
-export const loginDescription = 'Browser navigation. Sends the browser to the provider\'s authorization endpoint (code flow: `response_type=code`, `state`, `nonce`, PKCE `S256`) and binds the login to this browser with a session cookie. Several logins (tabs) may be in progress at once.'
+export const loginDescription = 'Browser navigation. Sends the browser to the provider\'s authorization endpoint (code flow: `response_type=code`, `state`, `nonce`, PKCE `S256`) and binds the login to this browser with a session cookie. Several logins (tabs) may be in progress at once. A parameter not listed here is an `invalid_request`.'
 
 export const loginQuerySchema = {
   type: 'object',

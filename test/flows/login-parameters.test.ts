@@ -61,7 +61,14 @@ t.test('each value outside the allow-list is a 400 invalid_request, and nothing 
     ['a double space', 'ui_locales=nl%20%20fr'],
     ['eleven tags', `ui_locales=${Array.from({ length: 11 }, () => 'nl').join('%20')}`],
     ['a malformed tag', 'ui_locales=nl-'],
-    ['a subtag too long', 'ui_locales=nl-abcdefghi']
+    ['a subtag too long', 'ui_locales=nl-abcdefghi'],
+    // Parameters /login does not read: the browser never picks the acr, claims, scope or connection.
+    ['acr_values', 'acr_values=urn:grn:authn:itsme:advanced'],
+    ['claims', 'claims=%7B%22id_token%22%3A%7B%7D%7D'],
+    ['scope', 'scope=openid%20offline_access'],
+    ['connection', 'connection=Username-Password-Authentication'],
+    ['another spelling of a name it reads', 'Prompt=login'],
+    ['a parameter without a name', '=1']
   ]
   for (const [label, query] of refused) {
     const browser = new TestBrowser()

@@ -5,6 +5,8 @@ import { insufficientScope, type ServiceSubject } from '../src/security/service-
 import { subjectHash } from '../src/security/subject-hash.js'
 import { endedSessionsSchema, errorResponses, SESSIONS_ADMIN_SCOPE, subjectParamsSchema, subjectSessionParamsSchema, subjectSessionsSchema } from '../src/schemas/index.js'
 
+type AdminAction = 'list' | 'end_one' | 'end_all'
+
 const SERVICE_ERRORS = ['unauthenticated', 'invalid_token', 'insufficient_scope', 'rate_limited', 'provider_unavailable', 'session_store_unavailable', 'provider_timeout'] as const
 
 /**
@@ -19,12 +21,22 @@ const internalSessions: FastifyPluginAsync = async (app) => {
   if (audience === undefined) return
   const common = { tags: ['internal'], security: [{ serviceToken: [SESSIONS_ADMIN_SCOPE] }] }
 
-  /** The administering service and the person it names; 404 for a name that is nobody to it. */
-  async function adminOf (request: FastifyRequest, id: string): Promise<{ caller: ServiceCaller, person: ServiceSubject }> {
+  /**
+   * The administering service and the person it names; 404 for a name that
+   * is nobody to it. A refusal of a valid token is audited like a success.
+   */
+  async function adminOf (request: FastifyRequest, id: string, action: AdminAction): Promise<{ caller: ServiceCaller, person: ServiceSubject }> {
     const caller = await request.serviceCaller(audience as string)
-    if (!caller.scopes.includes(SESSIONS_ADMIN_SCOPE)) throw insufficientScope([SESSIONS_ADMIN_SCOPE])
     const person = request.serviceSubject(caller, id)
-    if (person === undefined) throw new GatewayError('not_found', 'No such user', 404)
+    const audit = { audit: 'sessions_admin', caller: caller.clientId, subHash: person === undefined ? undefined : subjectHash(person.sub), action }
+    if (!caller.scopes.includes(SESSIONS_ADMIN_SCOPE)) {
+      request.log.info({ ...audit, outcome: 'insufficient_scope' }, 'sessions admin')
+      throw insufficientScope([SESSIONS_ADMIN_SCOPE])
+    }
+    if (person === undefined) {
+      request.log.info({ ...audit, outcome: 'not_found' }, 'sessions admin')
+      throw new GatewayError('not_found', 'No such user', 404)
+    }
     return { caller, person }
   }
 
@@ -38,7 +50,7 @@ const internalSessions: FastifyPluginAsync = async (app) => {
     }
   }, async function listSessions (request, reply) {
     reply.header('cache-control', 'no-store')
-    const { caller, person } = await adminOf(request, request.params.sub)
+    const { caller, person } = await adminOf(request, request.params.sub, 'list')
     const sessions = await app.sessionsOf(person.sub)
     request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(person.sub), action: 'list', count: sessions.length }, 'sessions admin')
     return { sessions }
@@ -54,7 +66,7 @@ const internalSessions: FastifyPluginAsync = async (app) => {
     }
   }, async function endSession (request, reply) {
     reply.header('cache-control', 'no-store')
-    const { caller, person } = await adminOf(request, request.params.sub)
+    const { caller, person } = await adminOf(request, request.params.sub, 'end_one')
     const ended = await app.sessionStore.destroyByHandle(person.sub, request.params.handle)
     request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(person.sub), action: 'end_one', outcome: ended ? 'ended' : 'not_found' }, 'sessions admin')
     if (!ended) throw new GatewayError('not_found', 'This user has no live session with that handle', 404)
@@ -71,7 +83,7 @@ const internalSessions: FastifyPluginAsync = async (app) => {
     }
   }, async function endAllSessions (request, reply) {
     reply.header('cache-control', 'no-store')
-    const { caller, person } = await adminOf(request, request.params.sub)
+    const { caller, person } = await adminOf(request, request.params.sub, 'end_all')
     const ended = await app.sessionStore.destroyBySub(person.sub)
     request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(person.sub), action: 'end_all', count: ended }, 'sessions admin')
     return { ended }

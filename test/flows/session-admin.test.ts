@@ -116,7 +116,20 @@ t.test('the session API needs its own scope and a valid token', async (t) => {
     t.equal(forged.headers.get('www-authenticate'), 'Bearer error="invalid_token"')
   }
   const admin = await serviceToken(stack.idp.issuer, 'sessions:admin claims:sub')
+  const pairwiseOnly = await serviceToken(stack.idp.issuer, 'sessions:admin')
+  const nobody = await call('DELETE', `${stack.gatewayUrl}/internal/users/nobody-we-know/sessions`, pairwiseOnly)
+  t.equal(nobody.status, 404, 'a name that is no pairwise id of the caller\'s')
   t.equal((await (await call('GET', sessionsUrl(stack.gatewayUrl), admin)).json() as { sessions: unknown[] }).sessions.length, 1, 'the session lives on')
+  // Refusals of a valid token are audited like the calls they refuse; an invalid token names no caller to audit.
+  const audit = stack.logs.text.split('\n').filter((line) => line.includes('"audit":"sessions_admin"')).map((line) => JSON.parse(line) as Record<string, unknown>)
+  const refusals = audit.filter((line) => line.outcome === 'insufficient_scope')
+  t.same(refusals.map((line) => line.action), ['list', 'end_all'], 'each refused call, with what it asked for')
+  for (const line of refusals) {
+    t.equal(line.caller, 'dev-service')
+    t.equal(line.subHash, undefined, 'the provider\'s sub is nobody to a caller without claims:sub')
+  }
+  t.same(audit.filter((line) => line.outcome === 'not_found').map((line) => [line.action, line.subHash]), [['end_all', undefined]], 'an unknown person, audited with no hash')
+  t.notOk(stack.logs.text.includes(CHRIS_PROFILE.sub), 'no subject in the log')
 })
 
 t.test('/me/sessions: a person sees their sessions and ends another one, never someone else\'s', async (t) => {

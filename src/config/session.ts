@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { ConfigError } from '../errors.js'
+import { sessionCookie } from '../sessions/session-cookie.js'
 import { readRedis, type RedisSettings } from './redis.js'
 import { readPositiveInteger, readSeconds, readString, type Env } from './readers.js'
 
@@ -13,6 +14,7 @@ export interface SessionConfig {
   readonly idleTimeoutSeconds: number
   readonly maxAgeSeconds: number
   readonly maxEntries: number
+  /** The session cookie's name, from the one module that defines the cookie. */
   readonly cookieName: string
   readonly secureCookie: boolean
 }
@@ -39,7 +41,7 @@ export function readSession (env: Env, baseUrl: URL, production: boolean): Sessi
     idleTimeoutSeconds,
     maxAgeSeconds,
     maxEntries: readPositiveInteger(env, 'SESSION_MAX_ENTRIES', 100_000),
-    cookieName: secureCookie ? '__Host-bff' : 'bff',
+    cookieName: sessionCookie(secureCookie).name,
     secureCookie
   }
 }

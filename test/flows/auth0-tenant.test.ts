@@ -28,8 +28,11 @@ t.test('OIDC_ORGANIZATION: sent as organization on every login, and the ID token
   for (const [label, organization, issued] of rows) {
     const stack = await startTenantStack(t, { env: { OIDC_ORGANIZATION: organization }, idp: () => ({ organization: issued }) })
     const browser = new TestBrowser()
-    const { authorize, callback } = await logIn(stack, browser, '&organization=org_evil')
-    t.same(authorize.searchParams.getAll('organization'), [organization], `${label}: the configured organization, which /login cannot change`)
+    const chosen = await browser.get(`${stack.gatewayUrl}/login?returnTo=/home&organization=org_evil`)
+    t.equal(chosen.status, 400, `${label}: /login cannot choose another organization`)
+    t.equal(chosen.json().error, 'invalid_request', label)
+    const { authorize, callback } = await logIn(stack, browser)
+    t.same(authorize.searchParams.getAll('organization'), [organization], `${label}: the configured organization`)
     t.equal(callback.status, 302, label)
     t.equal((await browser.get(`${stack.gatewayUrl}/me`)).status, 200, label)
   }

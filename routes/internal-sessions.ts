@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import { GatewayError } from '../src/errors.js'
-import type { ServiceCaller } from '../src/oidc/service-token.js'
 import { insufficientScope, type ServiceSubject } from '../src/security/service-scopes.js'
 import { subjectHash } from '../src/security/subject-hash.js'
 import { endedSessionsSchema, errorResponses, SESSIONS_ADMIN_SCOPE, subjectParamsSchema, subjectSessionParamsSchema, subjectSessionsSchema } from '../src/schemas/index.js'
 
 type AdminAction = 'list' | 'end_one' | 'end_all'
+
+/** The fields every audit line of the session API carries: who asked, about whom (a hash), for what. */
+interface AdminAudit { readonly audit: 'sessions_admin', readonly caller: string, readonly subHash: string | undefined, readonly action: AdminAction }
 
 const SERVICE_ERRORS = ['unauthenticated', 'invalid_token', 'insufficient_scope', 'rate_limited', 'provider_unavailable', 'session_store_unavailable', 'provider_timeout'] as const
 
@@ -22,13 +24,14 @@ const internalSessions: FastifyPluginAsync = async (app) => {
   const common = { tags: ['internal'], security: [{ serviceToken: [SESSIONS_ADMIN_SCOPE] }] }
 
   /**
-   * The administering service and the person it names; 404 for a name that
-   * is nobody to it. A refusal of a valid token is audited like a success.
+   * The person the administering service names, and the fields of the
+   * call's audit line; 404 for a name that is nobody to it. A refusal of a
+   * valid token is audited like a success.
    */
-  async function adminOf (request: FastifyRequest, id: string, action: AdminAction): Promise<{ caller: ServiceCaller, person: ServiceSubject }> {
+  async function adminOf (request: FastifyRequest, id: string, action: AdminAction): Promise<{ person: ServiceSubject, audit: AdminAudit }> {
     const caller = await request.serviceCaller(audience as string)
     const person = request.serviceSubject(caller, id)
-    const audit = { audit: 'sessions_admin', caller: caller.clientId, subHash: person === undefined ? undefined : subjectHash(person.sub), action }
+    const audit: AdminAudit = { audit: 'sessions_admin', caller: caller.clientId, subHash: person === undefined ? undefined : subjectHash(person.sub), action }
     if (!caller.scopes.includes(SESSIONS_ADMIN_SCOPE)) {
       request.log.info({ ...audit, outcome: 'insufficient_scope' }, 'sessions admin')
       throw insufficientScope([SESSIONS_ADMIN_SCOPE])
@@ -37,7 +40,7 @@ const internalSessions: FastifyPluginAsync = async (app) => {
       request.log.info({ ...audit, outcome: 'not_found' }, 'sessions admin')
       throw new GatewayError('not_found', 'No such user', 404)
     }
-    return { caller, person }
+    return { person, audit }
   }
 
   app.get<{ Params: { sub: string } }>('/internal/users/:sub/sessions', {
@@ -50,9 +53,9 @@ const internalSessions: FastifyPluginAsync = async (app) => {
     }
   }, async function listSessions (request, reply) {
     reply.header('cache-control', 'no-store')
-    const { caller, person } = await adminOf(request, request.params.sub, 'list')
+    const { person, audit } = await adminOf(request, request.params.sub, 'list')
     const sessions = await app.sessionsOf(person.sub)
-    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(person.sub), action: 'list', count: sessions.length }, 'sessions admin')
+    request.log.info({ ...audit, count: sessions.length }, 'sessions admin')
     return { sessions }
   })
 
@@ -66,9 +69,9 @@ const internalSessions: FastifyPluginAsync = async (app) => {
     }
   }, async function endSession (request, reply) {
     reply.header('cache-control', 'no-store')
-    const { caller, person } = await adminOf(request, request.params.sub, 'end_one')
+    const { person, audit } = await adminOf(request, request.params.sub, 'end_one')
     const ended = await app.sessionStore.destroyByHandle(person.sub, request.params.handle)
-    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(person.sub), action: 'end_one', outcome: ended ? 'ended' : 'not_found' }, 'sessions admin')
+    request.log.info({ ...audit, outcome: ended ? 'ended' : 'not_found' }, 'sessions admin')
     if (!ended) throw new GatewayError('not_found', 'This user has no live session with that handle', 404)
     return reply.code(204).send()
   })
@@ -83,9 +86,9 @@ const internalSessions: FastifyPluginAsync = async (app) => {
     }
   }, async function endAllSessions (request, reply) {
     reply.header('cache-control', 'no-store')
-    const { caller, person } = await adminOf(request, request.params.sub, 'end_all')
+    const { person, audit } = await adminOf(request, request.params.sub, 'end_all')
     const ended = await app.sessionStore.destroyBySub(person.sub)
-    request.log.info({ audit: 'sessions_admin', caller: caller.clientId, subHash: subjectHash(person.sub), action: 'end_all', count: ended }, 'sessions admin')
+    request.log.info({ ...audit, count: ended }, 'sessions admin')
     return { ended }
   })
 }
